@@ -1,0 +1,238 @@
+"""Annotation records: the units an annotator creates and the store persists.
+
+Offsets are Unicode code point indexes into the article's canonical text, end-exclusive,
+and every span keeps the text it covers so a record can be re-anchored or checked without
+the corpus (DESIGN §2). Records are plain dataclasses that round-trip through JSON dicts:
+the store files, the native JSONL export and the JSON Schema all use these dict shapes.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import asdict, dataclass, field, fields
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any, ClassVar, Self
+
+
+class SpanStatus(StrEnum):
+    """A suggestion is ``pending`` until a human accepts or rejects it; human spans are
+    ``accepted`` from birth. Only accepted spans are gold."""
+
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+
+
+class ArticleStatus(StrEnum):
+    NEW = "new"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    SKIPPED = "skipped"
+
+
+HUMAN = "human"
+
+
+def now_iso() -> str:
+    """UTC timestamps with seconds precision: sortable, diff-friendly, timezone-free."""
+    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def new_id(prefix: str) -> str:
+    """Short random ids: unique across annotators so stores merged in git never collide."""
+    return f"{prefix}{uuid.uuid4().hex[:12]}"
+
+
+class _Record:
+    """Dict round-trip shared by every record; unknown keys are kept in ``extra`` so a newer
+    writer's fields survive a read-modify-write by an older Warraq."""
+
+    ID_PREFIX: ClassVar[str] = "r"
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)  # type: ignore[call-overload]
+        extra = data.pop("extra", None) or {}
+        data = {k: v for k, v in data.items() if v is not None}
+        for key, value in extra.items():
+            data.setdefault(key, value)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Self:
+        names = {f.name for f in fields(cls)}  # type: ignore[arg-type]
+        known = {k: v for k, v in data.items() if k in names and k != "extra"}
+        extra = {k: v for k, v in data.items() if k not in names}
+        obj = cls(**known)
+        if extra and "extra" in names:
+            obj.extra.update(extra)  # type: ignore[attr-defined]
+        return obj
+
+
+@dataclass
+class Correction:
+    """What a suggestion said before a human changed it: its label and/or boundaries."""
+
+    label: str
+    start: int
+    end: int
+    text: str
+    origin: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Correction:
+        return cls(**{k: data[k] for k in ("label", "start", "end", "text", "origin")})
+
+
+@dataclass
+class EntitySpan(_Record):
+    """A typed mention. Nested and overlapping spans are allowed."""
+
+    ID_PREFIX: ClassVar[str] = "T"
+
+    start: int
+    end: int
+    text: str
+    label: str
+    id: str = field(default_factory=lambda: new_id("T"))
+    origin: str = HUMAN
+    status: SpanStatus = SpanStatus.ACCEPTED
+    original: Correction | None = None
+    annotator: str | None = None
+    created: str = field(default_factory=now_iso)
+    modified: str | None = None
+    score: float | None = None
+    stale: bool | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = super().to_dict()
+        data["status"] = str(self.status)
+        if self.original is not None:
+            data["original"] = self.original.to_dict()
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> EntitySpan:
+        obj = super().from_dict(data)
+        obj.status = SpanStatus(obj.status)
+        if isinstance(obj.original, dict):
+            obj.original = Correction.from_dict(obj.original)
+        return obj
+
+
+@dataclass
+class Highlight(_Record):
+    """A reader's mark with an optional note; not an entity, not gold NER data."""
+
+    ID_PREFIX: ClassVar[str] = "H"
+
+    start: int
+    end: int
+    text: str
+    category: str = "default"
+    note: str | None = None
+    id: str = field(default_factory=lambda: new_id("H"))
+    annotator: str | None = None
+    created: str = field(default_factory=now_iso)
+    modified: str | None = None
+    stale: bool | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class EventArgument:
+    """A role filled by an entity span of the same article (by entity id)."""
+
+    role: str
+    entity_id: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"role": self.role, "entity_id": self.entity_id}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> EventArgument:
+        return cls(role=data["role"], entity_id=data["entity_id"])
+
+
+@dataclass
+class Event(_Record):
+    """An event mention: a trigger span, a schema event type and role-typed arguments.
+
+    ``ace`` and ``cameo`` are copied from the schema when the event is made so exported
+    gold keeps the mapping the annotator saw, even if the schema later changes. CAMEO codes
+    are strings ("043"), never numbers.
+    """
+
+    ID_PREFIX: ClassVar[str] = "E"
+
+    type: str
+    trigger_start: int
+    trigger_end: int
+    trigger_text: str
+    arguments: list[EventArgument] = field(default_factory=list)
+    attributes: dict[str, str] = field(default_factory=dict)
+    ace: str | None = None
+    cameo: str | None = None
+    id: str = field(default_factory=lambda: new_id("E"))
+    origin: str = HUMAN
+    status: SpanStatus = SpanStatus.ACCEPTED
+    annotator: str | None = None
+    created: str = field(default_factory=now_iso)
+    modified: str | None = None
+    stale: bool | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = super().to_dict()
+        data["status"] = str(self.status)
+        data["arguments"] = [a.to_dict() for a in self.arguments]
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Event:
+        obj = super().from_dict(data)
+        obj.status = SpanStatus(obj.status)
+        obj.arguments = [
+            a if isinstance(a, EventArgument) else EventArgument.from_dict(a)
+            for a in obj.arguments
+        ]
+        if obj.cameo is not None:
+            obj.cameo = str(obj.cameo)
+        return obj
+
+
+@dataclass
+class ArticleAnnotations:
+    """Everything annotated on one article; what one store file holds besides the text."""
+
+    entities: list[EntitySpan] = field(default_factory=list)
+    highlights: list[Highlight] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    doc_labels: list[str] = field(default_factory=list)
+    status: ArticleStatus = ArticleStatus.NEW
+    annotators: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "entities": [e.to_dict() for e in self.entities],
+            "highlights": [h.to_dict() for h in self.highlights],
+            "events": [e.to_dict() for e in self.events],
+            "doc_labels": list(self.doc_labels),
+            "status": str(self.status),
+            "annotators": list(self.annotators),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ArticleAnnotations:
+        return cls(
+            entities=[EntitySpan.from_dict(e) for e in data.get("entities", [])],
+            highlights=[Highlight.from_dict(h) for h in data.get("highlights", [])],
+            events=[Event.from_dict(e) for e in data.get("events", [])],
+            doc_labels=list(data.get("doc_labels", [])),
+            status=ArticleStatus(data.get("status", ArticleStatus.NEW)),
+            annotators=list(data.get("annotators", [])),
+        )
