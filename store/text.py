@@ -1,0 +1,106 @@
+"""Canonical article text: the one form every offset, hash and annotation refers to.
+
+DESIGN §2: bytes are decoded as UTF-8 (a BOM is dropped), every newline becomes ``\\n`` and
+NFC is applied once. After that the text never changes, so a code point offset into it is
+stable and its SHA-256 names the exact text an annotation was made on. Input that is not an
+article (invalid UTF-8, binary, empty) is refused here with a one-line ``CorpusError`` rather
+than shown as mojibake or an empty page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from pathlib import Path
+
+from store.errors import CorpusError
+
+BOM = "\ufeff"
+
+# CRLF, lone CR, NEL and the Unicode line/paragraph separators all end a paragraph for the
+# reader; folding them into "\n" keeps split_paragraphs, bidi paragraphs and exports agreeing.
+_NEWLINES = re.compile("\r\n|[\r\x85\u2028\u2029]")
+
+# Share of control code points (other than tab/newline/form feed) above which decoded text
+# is called binary: real articles have none, a binary blob decoded by luck has many.
+_BINARY_CONTROL_SHARE = 0.10
+# Share of undecodable bytes above which invalid UTF-8 is reported as binary, not as a
+# single stray byte in an otherwise good text.
+_BINARY_INVALID_SHARE = 0.30
+
+# Anything but whitespace and invisible format characters makes a file non-empty.
+_VISIBLE = re.compile("[^\\s\u200b-\u200f\u2060\ufeff\u061c]")
+# C0/C1 controls other than tab, newline, vertical tab, form feed and ESC (ANSI escapes are
+# hostile but textual; the reader shows them visibly).
+_CONTROL = re.compile("[\x01-\x08\x0e-\x1a\x1c-\x1f\x7f-\x9f]")
+
+
+def _where(path: str | Path | None) -> str | None:
+    return str(path) if path is not None else None
+
+
+def _decode(raw: bytes, path: str | Path | None) -> str:
+    if b"\x00" in raw:
+        raise CorpusError("binary file (contains NUL bytes), not a text article", _where(path))
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        replaced = raw.decode("utf-8", errors="replace")
+        bad = replaced.count("\ufffd")
+        if bad / max(len(replaced), 1) > _BINARY_INVALID_SHARE:
+            raise CorpusError("binary file, not a UTF-8 text article", _where(path)) from None
+        byte = raw[exc.start]
+        raise CorpusError(
+            f"not valid UTF-8 (byte 0x{byte:02x} at offset {exc.start}); "
+            "re-save the file as UTF-8",
+            _where(path),
+        ) from None
+
+
+def _check_text(text: str, path: str | Path | None) -> None:
+    if "\x00" in text:
+        raise CorpusError("binary text (contains NUL characters), not an article", _where(path))
+    if not text:
+        raise CorpusError("empty file, no article text", _where(path))
+    if not _VISIBLE.search(text):
+        raise CorpusError("whitespace-only file, no article text", _where(path))
+    controls = sum(1 for _ in _CONTROL.finditer(text))
+    if controls / len(text) > _BINARY_CONTROL_SHARE:
+        raise CorpusError("binary file (mostly control characters), not text", _where(path))
+
+
+def canonical_text(raw: bytes | str, path: str | Path | None = None) -> str:
+    """Decode and normalize an article once, at ingest; raise ``CorpusError`` naming ``path``.
+
+    A ``str`` (a JSONL record's text) skips decoding but gets the same newline, BOM and NFC
+    treatment and the same refusal of empty or binary content.
+    """
+    text = _decode(raw, path) if isinstance(raw, bytes | bytearray) else raw
+    if text.startswith(BOM):
+        text = text[1:]
+    text = _NEWLINES.sub("\n", text)
+    _check_text(text, path)
+    return unicodedata.normalize("NFC", text)
+
+
+def text_sha256(text: str) -> str:
+    """Hex SHA-256 of the UTF-8 bytes: the identity of one exact canonical text."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def split_paragraphs(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` code point offsets of every ``\\n``-separated line, empty ones too.
+
+    Keeping the empty lines means the list mirrors ``text.split("\\n")`` one to one, so the
+    reader can lay out each line as a paragraph while every offset stays article-relative.
+    """
+    spans: list[tuple[int, int]] = []
+    start = 0
+    while True:
+        end = text.find("\n", start)
+        if end < 0:
+            spans.append((start, len(text)))
+            return spans
+        spans.append((start, end))
+        start = end + 1
