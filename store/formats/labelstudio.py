@@ -1,0 +1,317 @@
+"""Label Studio JSON tasks: ``data.text``, human work in ``annotations[].result[]``, pending
+suggestions as ``predictions`` (``model_version`` = the suggestion source).
+
+Offsets: Label Studio's text regions originally stored JavaScript (UTF-16) indexes; its
+frontend was changed to store code points (label-studio-frontend PR 308, "Fix offsets in
+Text with emoji", reported merged 2022). Export writes code points by default
+(``offsets="utf16"`` for old instances); import checks each region's ``value.text`` against
+both readings, so files from either generation load. Arabic text without emoji is the same
+either way.
+
+Regions: entities use ``from_name="label"``, event triggers ``"trigger"``, highlights
+``"highlight"`` (note in the region's ``meta.text``); event arguments are relations from
+the trigger to the entity labelled with the role; event attributes are per-region
+``choices`` sharing the trigger's id; document labels are a ``choices`` result
+``"doc_labels"``. Rejected suggestions (negative examples, when exported) go in a
+prediction whose ``model_version`` is ``"rejected:<source>"``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any, TextIO
+from xml.sax.saxutils import quoteattr
+
+from store.formats.common import (
+    ExportOptions,
+    GoldDoc,
+    ImportReport,
+    Utf16Map,
+    check_span,
+    select,
+    text_sha256,
+)
+from store.records import (
+    ArticleAnnotations,
+    ArticleStatus,
+    EntitySpan,
+    Event,
+    EventArgument,
+    Highlight,
+    SpanStatus,
+)
+
+REJECTED_PREFIX = "rejected:"
+OFFSET_UNITS = ("codepoint", "utf16")
+
+
+def _region(rid: str, from_name: str, start: int, end: int, text: str, labels: list[str],
+            conv: Any) -> dict[str, Any]:
+    return {"id": rid, "from_name": from_name, "to_name": "text", "type": "labels",
+            "value": {"start": conv(start), "end": conv(end), "text": text, "labels": labels}}
+
+
+def _results(ents: list[EntitySpan], events: list[Event], conv: Any) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for e in ents:
+        r = _region(e.id, "label", e.start, e.end, e.text, [e.label], conv)
+        if e.score is not None:
+            r["score"] = e.score
+        out.append(r)
+    for ev in events:
+        out.append(_region(ev.id, "trigger", ev.trigger_start, ev.trigger_end,
+                           ev.trigger_text, [ev.type], conv))
+        for key, value in sorted(ev.attributes.items()):
+            out.append({"id": ev.id, "from_name": f"event_{key}", "to_name": "text",
+                        "type": "choices",
+                        "value": {"start": conv(ev.trigger_start), "end": conv(ev.trigger_end),
+                                  "text": ev.trigger_text, "choices": [value]}})
+        for arg in ev.arguments:
+            out.append({"from_id": ev.id, "to_id": arg.entity_id, "type": "relation",
+                        "direction": "right", "labels": [arg.role]})
+    return out
+
+
+def doc_to_task(doc: GoldDoc, options: ExportOptions, offsets: str = "codepoint",
+                mapper: Any = None) -> tuple[dict[str, Any], int]:
+    chosen = select(doc, options, mapper)
+    ann = chosen.annotations
+    conv = Utf16Map(doc.text).to_utf16 if offsets == "utf16" else int
+    gold_e = [e for e in ann.entities if e.status == SpanStatus.ACCEPTED]
+    gold_v = [v for v in ann.events if v.status == SpanStatus.ACCEPTED]
+    result = _results(gold_e, gold_v, conv)
+    for h in ann.highlights:
+        r = _region(h.id, "highlight", h.start, h.end, h.text, [h.category], conv)
+        if h.note:
+            r["meta"] = {"text": [h.note]}
+        result.append(r)
+    if ann.doc_labels:
+        result.append({"id": "doc_labels", "from_name": "doc_labels", "to_name": "text",
+                       "type": "choices", "value": {"choices": list(ann.doc_labels)}})
+    groups: dict[str, tuple[list[EntitySpan], list[Event]]] = defaultdict(lambda: ([], []))
+    for e in ann.entities:
+        if e.status != SpanStatus.ACCEPTED:
+            key = e.origin if e.status == SpanStatus.PENDING else REJECTED_PREFIX + e.origin
+            groups[key][0].append(e)
+    for v in ann.events:
+        if v.status != SpanStatus.ACCEPTED:
+            key = v.origin if v.status == SpanStatus.PENDING else REJECTED_PREFIX + v.origin
+            groups[key][1].append(v)
+    predictions = []
+    for version in sorted(groups):
+        ents, evs = groups[version]
+        pred: dict[str, Any] = {"model_version": version, "result": _results(ents, evs, conv)}
+        scores = [e.score for e in ents if e.score is not None]
+        if scores:
+            pred["score"] = sum(scores) / len(scores)
+        predictions.append(pred)
+    task = {
+        "data": {"text": doc.text, "article_id": doc.id, "text_sha256": text_sha256(doc.text),
+                 "meta": doc.meta},
+        "meta": {"status": str(ann.status), "annotators": list(ann.annotators),
+                 "offsets": offsets},
+        "annotations": [{"result": result, "ground_truth": False}] if result else [],
+        "predictions": predictions,
+    }
+    return task, len(ann.entities) + len(ann.events) + len(ann.highlights)
+
+
+def export(docs: Iterable[GoldDoc], out: TextIO, options: ExportOptions,
+           offsets: str = "codepoint") -> int:
+    """Write a JSON array of tasks, streamed (one task a line inside the array)."""
+    if offsets not in OFFSET_UNITS:
+        raise ValueError(f"unknown offset unit {offsets!r}")
+    mapper = options.mapper
+    count = 0
+    out.write("[")
+    first = True
+    for doc in docs:
+        task, n = doc_to_task(doc, options, offsets, mapper)
+        count += n
+        out.write("\n" if first else ",\n")
+        out.write(json.dumps(task, ensure_ascii=False))
+        first = False
+    out.write("\n]\n")
+    return count
+
+
+def labeling_config(entity_labels: Iterable[str], event_types: Iterable[str] = (),
+                    doc_labels: Iterable[str] = (), roles: Iterable[str] = ()) -> str:
+    """A Label Studio labelling interface matching the exported from_name/to_name pairs."""
+    def tags(names: Iterable[str], tag: str) -> str:
+        return "".join(f"\n    <{tag} value={quoteattr(n)}/>" for n in names)
+
+    return (
+        "<View>\n"
+        f'  <Labels name="label" toName="text">{tags(entity_labels, "Label")}\n  </Labels>\n'
+        f'  <Labels name="trigger" toName="text">{tags(event_types, "Label")}\n  </Labels>\n'
+        '  <Labels name="highlight" toName="text">\n    <Label value="default"/>\n'
+        "  </Labels>\n"
+        f'  <Relations>{tags(roles, "Relation")}\n  </Relations>\n'
+        '  <Text name="text" value="$text"/>\n'
+        f'  <Choices name="doc_labels" toName="text" choice="multiple">'
+        f'{tags(doc_labels, "Choice")}\n  </Choices>\n'
+        "</View>\n"
+    )
+
+
+# --------------------------------------------------------------------------- import
+
+
+def read(path: Path, *, known_labels: set[str] | None = None) -> ImportReport:
+    """Read a JSON array of tasks (or JSONL, one task a line). Line numbers are those where
+    each task starts in the file."""
+    report = ImportReport()
+    raw = Path(path).read_text(encoding="utf-8-sig")
+    stripped = raw.lstrip()
+    tasks: list[tuple[int, Any]] = []
+    if stripped.startswith("["):
+        decoder = json.JSONDecoder()
+        pos = raw.index("[") + 1
+        while True:
+            while pos < len(raw) and raw[pos] in " \t\r\n,":
+                pos += 1
+            if pos >= len(raw) or raw[pos] == "]":
+                break
+            lineno = raw.count("\n", 0, pos) + 1
+            try:
+                obj, pos = decoder.raw_decode(raw, pos)
+            except json.JSONDecodeError as exc:
+                report.problem(path, raw.count("\n", 0, exc.pos) + 1, f"bad JSON: {exc.msg}")
+                break
+            tasks.append((lineno, obj))
+    else:
+        for lineno, line in enumerate(raw.splitlines(), start=1):
+            if line.strip():
+                try:
+                    tasks.append((lineno, json.loads(line)))
+                except json.JSONDecodeError as exc:
+                    report.problem(path, lineno, f"bad JSON: {exc.msg} (column {exc.colno})")
+    for lineno, task in tasks:
+        doc = _task(task, path, lineno, report, known_labels)
+        if doc is not None:
+            report.docs.append(doc)
+    return report
+
+
+def _resolve(text: str, u16: Utf16Map, value: dict[str, Any]) -> tuple[Any, Any]:
+    """Offsets as code points, trying the code point reading first, then UTF-16."""
+    s, e, quoted = value.get("start"), value.get("end"), value.get("text")
+    if not (isinstance(s, int) and isinstance(e, int)):
+        return s, e
+    if quoted is None or text[s:e] == quoted:
+        return s, e
+    try:
+        cs, ce = u16.to_codepoint(s), u16.to_codepoint(e)
+    except ValueError:
+        return s, e
+    return (cs, ce) if text[cs:ce] == quoted else (s, e)
+
+
+def _task(task: Any, path: Path, lineno: int, report: ImportReport,
+          known_labels: set[str] | None) -> GoldDoc | None:
+    data = task.get("data") if isinstance(task, dict) else None
+    if not isinstance(data, dict) or not isinstance(data.get("text"), str) or not data["text"]:
+        report.problem(path, lineno, "task has no data.text")
+        return None
+    text = data["text"]
+    u16 = Utf16Map(text)
+    art_id = data.get("article_id") or data.get("id") or task.get("id")
+    art_id = str(art_id) if art_id not in (None, "") else text_sha256(text)[:16]
+    tmeta = task.get("meta") if isinstance(task.get("meta"), dict) else {}
+    ann = ArticleAnnotations()
+    try:
+        ann.status = ArticleStatus(tmeta.get("status", "new"))
+    except ValueError:
+        report.problem(path, lineno, f"unknown article status {tmeta.get('status')!r}")
+    ann.annotators = [str(a) for a in tmeta.get("annotators", []) if a]
+    for block in task.get("annotations") or []:
+        if isinstance(block, dict) and not block.get("was_cancelled"):
+            _results_into(block.get("result") or [], ann, text, u16, SpanStatus.ACCEPTED,
+                          "human", None, path, lineno, report, known_labels)
+    for pred in task.get("predictions") or []:
+        if not isinstance(pred, dict):
+            continue
+        version = str(pred.get("model_version") or "prediction")
+        status = SpanStatus.PENDING
+        if version.startswith(REJECTED_PREFIX):
+            status, version = SpanStatus.REJECTED, version[len(REJECTED_PREFIX):]
+        _results_into(pred.get("result") or [], ann, text, u16, status, version,
+                      pred.get("score"), path, lineno, report, known_labels)
+    meta = data.get("meta") if isinstance(data.get("meta"), dict) else {}
+    return GoldDoc(id=art_id, text=text, meta=dict(meta), annotations=ann, line=lineno)
+
+
+def _results_into(results: list[Any], ann: ArticleAnnotations, text: str, u16: Utf16Map,
+                  status: SpanStatus, origin: str, score: Any, path: Path, lineno: int,
+                  report: ImportReport, known_labels: set[str] | None) -> None:
+    ents: dict[str, EntitySpan] = {}
+    events: dict[str, Event] = {}
+    attrs: list[dict[str, Any]] = []
+    rels: list[dict[str, Any]] = []
+    for r in results:
+        if not isinstance(r, dict):
+            report.problem(path, lineno, "a result item is not an object")
+            continue
+        rtype, name = r.get("type"), r.get("from_name")
+        value = r.get("value") if isinstance(r.get("value"), dict) else {}
+        if rtype == "relation":
+            rels.append(r)
+            continue
+        if rtype == "choices":
+            if name == "doc_labels":
+                ann.doc_labels.extend(c for c in value.get("choices", [])
+                                      if c not in ann.doc_labels)
+            else:
+                attrs.append(r)
+            continue
+        if rtype not in ("labels", "hypertextlabels") or not value.get("labels"):
+            continue
+        s, e = _resolve(text, u16, value)
+        label = value["labels"][0]
+        labels = known_labels if name not in ("trigger", "highlight") else None
+        if not check_span(report, path, lineno, text, s, e, label, value.get("text"), labels,
+                          "region"):
+            continue
+        rid = str(r.get("id") or "")
+        if name == "trigger":
+            ev = Event(type=label, trigger_start=s, trigger_end=e, trigger_text=text[s:e],
+                       origin=origin, status=status)
+            if rid:
+                ev.id = rid
+            events[rid or ev.id] = ev
+        elif name == "highlight":
+            notes = (r.get("meta") or {}).get("text") or []
+            h = Highlight(start=s, end=e, text=text[s:e], category=label,
+                          note=notes[0] if notes else None)
+            if rid:
+                h.id = rid
+            ann.highlights.append(h)
+        else:
+            span = EntitySpan(start=s, end=e, text=text[s:e], label=label, origin=origin,
+                              status=status)
+            sc = r.get("score", score if status == SpanStatus.PENDING else None)
+            if isinstance(sc, int | float):
+                span.score = float(sc)
+            if rid:
+                span.id = rid
+            ents[rid or span.id] = span
+    for r in attrs:
+        ev = events.get(str(r.get("id")))
+        key = str(r.get("from_name", ""))
+        choices = (r.get("value") or {}).get("choices") or []
+        if ev is not None and key.startswith("event_") and choices:
+            ev.attributes[key[len("event_"):]] = str(choices[0])
+    for r in rels:
+        ev, target = events.get(str(r.get("from_id"))), ents.get(str(r.get("to_id")))
+        if ev is None or target is None:
+            report.problem(path, lineno, f"relation {r.get('from_id')}→{r.get('to_id')} does "
+                                         "not join a trigger to an entity")
+            continue
+        role = (r.get("labels") or ["ARG"])[0]
+        ev.arguments.append(EventArgument(role=role, entity_id=target.id))
+    ann.entities.extend(ents.values())
+    ann.events.extend(events.values())
