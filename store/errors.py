@@ -40,3 +40,7 @@ class SchemaError(WarraqError):
 
 class ImportFormatError(WarraqError):
     """A record of an imported file that is malformed or does not match its text."""
+
+
+class GazetteerError(WarraqError):
+    """A gazetteer data file line that does not parse (unknown kind, empty form, bad flag)."""
