@@ -1,0 +1,127 @@
+"""A TinyDB ``Storage`` whose every write is atomic and durable.
+
+Stock ``JSONStorage`` rewrites its file in place: a crash mid-write leaves a torn file. Here a
+write goes to a temporary file in the same folder, is flushed and fsynced, replaces the old
+file with ``os.replace`` (atomic on POSIX and Windows) and then the folder is fsynced so the
+rename itself survives a power cut. A reader therefore always sees the old or the new file.
+Output is indented, key-sorted and ``ensure_ascii=False`` so a store diffs well in git.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from tinydb.storages import Storage
+
+from store.errors import StoreError
+
+TEMP_SUFFIX = ".tmp"
+
+
+def _current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+# mkstemp makes 0600 files; store files are meant to be shared (git), so honour the umask.
+FILE_MODE = 0o666 & ~_current_umask()
+
+
+def dumps(data: Any) -> str:
+    """The one serialization used for every store file (stable, human-diffable)."""
+    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def fsync_dir(path: Path) -> None:
+    """Make a rename in ``path`` durable; a no-op where folders cannot be opened (Windows)."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def atomic_write_text(path: Path, text: str, *, dir_fd: int | None = None) -> None:
+    """Write ``text`` to ``path`` so that a crash leaves the old or the new file, whole.
+
+    ``dir_fd``, an open descriptor of the parent folder, saves reopening it on every save.
+    """
+    folder = path.parent
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=TEMP_SUFFIX)
+    try:
+        if hasattr(os, "fchmod"):
+            os.fchmod(fd, FILE_MODE)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    if dir_fd is not None:
+        with contextlib.suppress(OSError):
+            os.fsync(dir_fd)
+    else:
+        fsync_dir(folder)
+
+
+def read_json(path: Path) -> Any:
+    """Parse a store file, turning every way it can be broken into one clear StoreError."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise StoreError(f"cannot read store file: {exc.strerror or exc}", path) from None
+    if not raw.strip():
+        raise StoreError("store file is empty (damaged); left untouched", path)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise StoreError(f"store file is not UTF-8 (byte {exc.start}); left untouched",
+                         path) from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise StoreError(
+            f"store file is not valid JSON ({exc.msg} at column {exc.colno}); damaged or"
+            " truncated, left untouched", path, exc.lineno) from None
+
+
+class AtomicJSONStorage(Storage):
+    """TinyDB storage with atomic durable writes; drop-in for ``JSONStorage``.
+
+    ``TinyDB(path, storage=AtomicJSONStorage)`` works as usual. ``read_only=True`` refuses
+    writes (a second Warraq, or a damaged file that must never be overwritten).
+    """
+
+    def __init__(self, path: str | Path, *, read_only: bool = False,
+                 dir_fd: int | None = None) -> None:
+        super().__init__()
+        self.path = Path(path)
+        self.read_only = read_only
+        self._dir_fd = dir_fd
+
+    def read(self) -> dict[str, dict[str, Any]] | None:
+        if not self.path.exists():
+            return None
+        data = read_json(self.path)
+        if not isinstance(data, dict):
+            raise StoreError("store file is not a JSON object of tables", self.path)
+        return data
+
+    def write(self, data: dict[str, dict[str, Any]]) -> None:
+        if self.read_only:
+            raise StoreError("store file is read-only here; not written", self.path)
+        atomic_write_text(self.path, dumps(data), dir_fd=self._dir_fd)
