@@ -90,7 +90,8 @@ def _is_mark(ch: str) -> bool:
 
 def _shaped(ch: str, joins_before: bool, joins_after: bool) -> str:
     slot = FORMS.get(ch)
-    if slot is None:
+    if slot is None or joining_type(ch) == "U":
+        # Non-joining letters (hamza) keep their nominal code point, as FriBidi does.
         return ch
     if joins_before and joins_after:
         form = slot[MEDIAL]
@@ -143,10 +144,7 @@ def shape_word(
         bases.append(base)
         marks.append(word[j:k])
         i = k
-    if shape:
-        glyphs = _join(bases, marks)
-    else:
-        glyphs = [b + m for b, m in zip(bases, marks, strict=True)]
+    glyphs = _join(bases, marks) if shape else [b + m for b, m in zip(bases, marks, strict=True)]
     widths = tuple(cell_len(g) or 1 for g in glyphs)
     return tuple(starts), tuple(glyphs), widths
 
