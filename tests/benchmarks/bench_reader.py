@@ -1,0 +1,143 @@
+"""Reader benchmarks (DESIGN §11, issue 2):
+
+* keypress → repainted frame on a 50,000-character article at 200×60: median ≤ 5 ms,
+  p95 ≤ 16 ms, and ≤ 0.3× Textual's read-only TextArea for a cursor key on the same text;
+* open a 50,000-character article → first frame ≤ 50 ms;
+* startup with the sample corpus ≤ 1.5× a bare Textual app, same run.
+
+Run: ``python tests/benchmarks/bench_reader.py`` (or ``pytest tests/benchmarks``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import fmt, long_article, press_and_paint, summary, write_long_corpus
+
+SIZE = (200, 60)
+KEYS = ["left"] * 60 + ["down"] * 20 + ["right"] * 30 + ["up"] * 10 + ["pagedown"] * 5
+
+
+async def reader_keys(store: Path, corpus: Path) -> tuple[list[float], list[float]]:
+    from tui.app import prepare_app
+    from tui.widgets.reader import Reader
+
+    app = prepare_app(corpus, store_dir=str(store), annotator="bench")
+    opens: list[float] = []
+    keys: list[float] = []
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        for _ in range(5):
+            t0 = time.perf_counter()
+            screen.open_article("long")
+            screen._on_timer_update()
+            opens.append(time.perf_counter() - t0)
+            await pilot.pause()
+        screen.query_one(Reader).focus()
+        await pilot.pause()
+        for _round in range(3):
+            for key in KEYS:
+                keys.append(await press_and_paint(pilot, key))
+    return opens, keys
+
+
+async def textarea_keys(text: str) -> list[float]:
+    from textual.app import App, ComposeResult
+    from textual.widgets import TextArea
+
+    class Bare(App[None]):
+        def compose(self) -> ComposeResult:
+            yield TextArea(text, read_only=True)
+
+    app = Bare()
+    samples: list[float] = []
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.query_one(TextArea).focus()
+        await pilot.pause()
+        for _round in range(3):
+            for key in KEYS:
+                samples.append(await press_and_paint(pilot, key))
+    return samples
+
+
+STARTUP = r"""
+import sys, time
+t0 = time.perf_counter()
+if sys.argv[1] == "bare":
+    from textual.app import App
+    from textual.widgets import Static
+    class Bare(App):
+        def compose(self):
+            yield Static("hello")
+        def on_mount(self):
+            self.call_after_refresh(self.exit)
+    app = Bare()
+else:
+    from tui.app import prepare_app
+    app = prepare_app(None, store_dir=sys.argv[2], annotator="bench")
+    app.call_after_refresh(lambda: app.call_after_refresh(app.exit))
+app.run(headless=True, size=(120, 40))
+print(time.perf_counter() - t0)
+"""
+
+
+def startup(kind: str, store: Path, runs: int = 7) -> list[float]:
+    samples = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-c", STARTUP, kind, str(store)],
+            check=True,
+            capture_output=True,
+            env={**os.environ, "WARRAQ_NO_BDSM": "1"},
+        )
+        samples.append(time.perf_counter() - t0)
+    return samples
+
+
+def main() -> dict[str, float]:
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp_path = Path(tmp)
+        corpus = write_long_corpus(tmp_path / "corpus")
+        opens, keys = asyncio.run(reader_keys(tmp_path / "store", corpus))
+        area = asyncio.run(textarea_keys(long_article()))
+        bare = startup("bare", tmp_path / "store2")
+        ours = startup("warraq", tmp_path / "store2")
+    k, a, o = summary(keys), summary(area), summary(opens)
+    ratio_keys = k["median"] / a["median"]
+    ratio_start = statistics.median(ours) / statistics.median(bare)
+    print("Reader benchmarks (50,000-character article, 200x60)")
+    print(f"  keypress -> frame   {fmt(k)}   target median <= 5 ms, p95 <= 16 ms")
+    print(f"  TextArea same keys  {fmt(a)}")
+    print(f"  ratio to TextArea   {ratio_keys:.2f}x   target <= 0.3x")
+    print(f"  open -> first frame median {o['median']:.1f} ms (n={int(o['n'])})   target <= 50 ms")
+    print(
+        f"  startup (sample)    {statistics.median(ours) * 1000:.0f} ms vs bare Textual "
+        f"{statistics.median(bare) * 1000:.0f} ms = {ratio_start:.2f}x   target <= 1.5x"
+    )
+    return {
+        "key_median": k["median"],
+        "key_p95": k["p95"],
+        "ratio_keys": ratio_keys,
+        "open_median": o["median"],
+        "ratio_start": ratio_start,
+    }
+
+
+def test_reader_benchmarks() -> None:
+    figures = main()
+    assert figures["key_median"] > 0
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,73 @@
+"""Shared helpers for benchmarks: a 50,000-character article, timing summaries, and the
+keypress → repainted-frame harness.
+
+Benchmarks report figures beside their targets (DESIGN §11) instead of asserting them:
+machines here are shared and noisy, so comparisons are ratios within one run.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLE = ROOT / "sample_corpus"
+
+
+def seed_paragraphs() -> list[str]:
+    from store.corpus import Corpus
+
+    corpus = Corpus.open(SAMPLE)
+    paragraphs: list[str] = []
+    for meta in corpus.articles:
+        text = corpus.load(meta.id).text
+        paragraphs.extend(p for p in text.split("\n\n") if p.strip())
+    return paragraphs
+
+
+def long_article(chars: int = 50_000) -> str:
+    """Real seed paragraphs repeated until the text reaches ``chars`` characters."""
+    paragraphs = seed_paragraphs()
+    out: list[str] = []
+    total = 0
+    i = 0
+    while total < chars:
+        p = paragraphs[i % len(paragraphs)]
+        out.append(p)
+        total += len(p) + 2
+        i += 1
+    return "\n\n".join(out)[:chars]
+
+
+def write_long_corpus(folder: Path, chars: int = 50_000) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "long.jsonl"
+    record = {"id": "long", "title": "مقال طويل للاختبار", "text": long_article(chars)}
+    path.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
+    return path
+
+
+def summary(samples_s: list[float]) -> dict[str, float]:
+    ms = sorted(s * 1000 for s in samples_s)
+    p = lambda q: ms[min(len(ms) - 1, round(q * (len(ms) - 1)))]  # noqa: E731
+    return {"median": statistics.median(ms), "p95": p(0.95), "p99": p(0.99), "n": len(ms)}
+
+
+def fmt(stats: dict[str, float]) -> str:
+    return f"median {stats['median']:.2f} ms, p95 {stats['p95']:.2f} ms (n={int(stats['n'])})"
+
+
+async def press_and_paint(pilot, key: str) -> float:
+    """Seconds from posting a key to the screen having rendered its update.
+
+    ``pilot.press`` returns once the key's handlers have run; we then run the screen's
+    update step at once (what Textual's frame timer would do next) so the figure covers
+    handling plus the compositor rendering every dirty line, without the timer's wait.
+    """
+    screen = pilot.app.screen
+    t0 = time.perf_counter()
+    await pilot.press(key)
+    screen._on_timer_update()
+    return time.perf_counter() - t0

@@ -1,0 +1,158 @@
+"""The Warraq app: wiring of corpus, store and schema to the main screen.
+
+Everything that can fail on bad input (corpus path, schema file, store) is opened in
+``prepare_app`` before Textual starts, so the CLI reports it as one line instead of a
+crashed screen; problems with single articles or store files become notices in the app.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+from pathlib import Path
+from typing import Any
+
+from textual.app import App
+from textual.binding import Binding
+
+from store.corpus import Article, Corpus, sample_corpus_path
+from tui.commands import WarraqCommands
+from tui.layout import BaseDirection
+from tui.widgets.article_list import Entry
+
+
+def default_annotator() -> str:
+    name = os.environ.get("WARRAQ_ANNOTATOR")
+    if name:
+        return name
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in some containers
+        return "annotator"
+
+
+class WarraqApp(App[None]):
+    TITLE = "Warraq"
+    SUB_TITLE = "ورّاق"
+    CSS_PATH = "warraq.tcss"
+    COMMANDS = App.COMMANDS | {WarraqCommands}
+
+    BINDINGS = [
+        Binding("question_mark", "help", "Help"),
+        Binding("q", "quit", "Quit"),
+        Binding("ctrl+p", "command_palette", "Commands", show=False),
+    ]
+
+    def __init__(
+        self,
+        corpus: Corpus,
+        *,
+        store: Any = None,
+        annotator: str,
+        bidi: str = "app",
+        direction: BaseDirection | None = None,
+        startup_notices: list[str] | None = None,
+    ) -> None:
+        super().__init__()
+        self.corpus = corpus
+        self.store = store
+        self.annotator = annotator
+        self.bidi = bidi
+        self.direction = direction
+        self.startup_notices = startup_notices or []
+
+    # ------------------------------------------------------------------ store access
+    @property
+    def store_label(self) -> str:
+        return str(self.store.root) if self.store is not None else "(none)"
+
+    @property
+    def read_only_reason(self) -> str | None:
+        if self.store is None:
+            return None
+        return self.store.read_only_reason if self.store.read_only else None
+
+    def status_of(self, article_id: str) -> str:
+        if self.store is None:
+            return "new"
+        return str(self.store.status_of(article_id))
+
+    def attach_article(self, article: Article) -> list[str]:
+        """Bind the opened article's text to the store; returns notices (drift…)."""
+        if self.store is None:
+            return []
+        meta = {
+            k: v
+            for k, v in vars(article.meta).items()
+            if v is not None and k not in ("extra",)
+        }
+        stored = self.store.attach(article.id, article.text, meta)
+        notices = []
+        if getattr(stored, "drifted", False):
+            notices.append("The corpus text differs from the stored snapshot: spans re-anchored "
+                           "where unambiguous, others marked stale.")
+        return notices
+
+    def entries(self) -> list[Entry]:
+        result = []
+        for meta in self.corpus.articles:
+            result.append(
+                Entry(
+                    id=meta.id,
+                    title=meta.title,
+                    date=meta.date,
+                    source=Entry.source_of(meta.url, meta.source),
+                    status=self.status_of(meta.id),
+                )
+            )
+        return result
+
+    def on_mount(self) -> None:
+        from tui.screens.main_screen import MainScreen
+
+        self.push_screen(MainScreen(self.entries()))
+
+    def action_help(self) -> None:
+        screen = self.screen
+        helper = getattr(screen, "action_help", None)
+        if helper is not None:
+            helper()
+
+
+def prepare_app(
+    corpus: str | Path | None = None,
+    *,
+    store_dir: str | None = None,
+    schema_path: str | None = None,
+    annotator: str | None = None,
+    bidi: str = "app",
+    direction: str | None = None,
+) -> WarraqApp:
+    """Open everything the app needs; raises WarraqError with a one-line message."""
+    notices: list[str] = []
+    corpus_obj = Corpus.open(corpus if corpus is not None else sample_corpus_path())
+    for error in corpus_obj.errors:
+        notices.append(str(error))
+    store = None
+    name = annotator or default_annotator()
+    try:
+        from store.schema import Schema
+        from store.store import Store
+    except ImportError:  # store layer not present in this build
+        Store = None  # type: ignore[assignment]
+    if Store is not None:
+        schema = Schema.load(Path(schema_path) if schema_path else None)
+        from store.paths import resolve_store_dir
+
+        store = Store.open(resolve_store_dir(store_dir), schema, annotator=name)
+        notices.extend(str(error) for error in store.errors)
+        if store.read_only and store.read_only_reason:
+            notices.append(store.read_only_reason)
+    return WarraqApp(
+        corpus_obj,
+        store=store,
+        annotator=name,
+        bidi=bidi,
+        direction=BaseDirection(direction) if direction else None,
+        startup_notices=notices,
+    )

@@ -1,0 +1,77 @@
+"""Command palette (ctrl+p): open any article by title, filter, toggle panes, help.
+
+Titles are matched on their Arabic-normalized form (so a query typed without harakat or
+with another alef finds them) and shown laid out, since the palette draws with Rich.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import TYPE_CHECKING
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from store.arabic import normalize
+from tui.visual_text import visual_line
+from tui.widgets.article_list import STATUS_FILTERS, STATUS_NAMES
+
+if TYPE_CHECKING:
+    from tui.screens.main_screen import MainScreen
+
+
+class WarraqCommands(Provider):
+    """Articles by title plus the app's actions."""
+
+    def _main(self) -> MainScreen | None:
+        from tui.screens.main_screen import MainScreen
+
+        for screen in reversed(self.app.screen_stack):
+            if isinstance(screen, MainScreen):
+                return screen
+        return None
+
+    def _actions(self, main: MainScreen) -> list[tuple[str, str, object]]:
+        actions: list[tuple[str, str, object]] = [
+            ("Next article not done", "n", main.action_next_article),
+            ("Previous article", "p", main.action_previous_article),
+            ("Search titles", "/", main.action_search),
+            ("Toggle the article list", "ctrl+b", main.action_toggle_list),
+            ("Help: keys of the current pane", "?", main.action_help),
+        ]
+        for status in STATUS_FILTERS:
+            name = "all articles" if status is None else STATUS_NAMES[status]
+            actions.append((f"Filter list: {name}", "f", partial(main.set_filter, status)))
+        return actions
+
+    async def discover(self) -> Hits:
+        main = self._main()
+        if main is None:
+            return
+        for title, key, callback in self._actions(main):
+            yield DiscoveryHit(title, callback, help=f"key: {key}")  # type: ignore[arg-type]
+
+    async def search(self, query: str) -> Hits:
+        main = self._main()
+        if main is None:
+            return
+        matcher = self.matcher(query)
+        for title, key, callback in self._actions(main):
+            score = matcher.match(title)
+            if score > 0:
+                yield Hit(score, matcher.highlight(title), callback, help=f"key: {key}")  # type: ignore[arg-type]
+        key = normalize(query.strip())
+        if not key:
+            return
+        shown = 0
+        for entry in main.entries:
+            if key in entry.key or key in entry.id.lower():
+                display = visual_line(entry.title, 60) or entry.id
+                yield Hit(
+                    0.9,
+                    f"Open: {display}",
+                    partial(main.open_article, entry.id),
+                    help=f"{entry.id} · {entry.date or 'no date'} · {STATUS_NAMES[entry.status]}",
+                )
+                shown += 1
+                if shown >= 50:
+                    break

@@ -1,0 +1,101 @@
+"""``?``: every key of the pane that has focus, then the keys that work everywhere.
+
+Built from the widgets' own BINDINGS, so the help can never drift from what the keys do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widget import Widget
+from textual.widgets import Static
+
+KEY_NAMES = {
+    "left": "←", "right": "→", "up": "↑", "down": "↓", "pageup": "PgUp", "pagedown": "PgDn",
+    "question_mark": "?", "slash": "/", "escape": "Esc", "enter": "Enter", "space": "Space",
+    "left_square_bracket": "[", "right_square_bracket": "]", "delete": "Del", "tab": "Tab",
+}
+
+
+def _key_label(keys: str) -> str:
+    labels = []
+    for key in keys.split(","):
+        parts = key.strip().split("+")
+        labels.append("+".join(KEY_NAMES.get(p, p) for p in parts))
+    return " / ".join(labels)
+
+
+def _bindings_of(cls: type) -> list[Binding]:
+    found: list[Binding] = []
+    for klass in reversed(cls.__mro__):
+        for item in klass.__dict__.get("BINDINGS", []):
+            found.append(_as_binding(item))
+    return found
+
+
+def _as_binding(item: BindingType) -> Binding:
+    if isinstance(item, Binding):
+        return item
+    key, action, description = [*list(item), "", ""][:3]
+    return Binding(key, action, description)
+
+
+def _table(title: str, bindings: Iterable[Binding]) -> Table:
+    table = Table(title=title, title_justify="left", title_style="bold", box=None, expand=True)
+    table.add_column("key", style="bold cyan", no_wrap=True)
+    table.add_column("does")
+    seen: set[str] = set()
+    for binding in bindings:
+        label = _key_label(binding.key)
+        if label in seen or not binding.description:
+            continue
+        seen.add(label)
+        table.add_row(label, binding.description)
+    return table
+
+
+def pane_name(widget: Widget | None) -> str:
+    if widget is None:
+        return "screen"
+    names = {"ArticleList": "article list", "Reader": "reader", "Input": "search box"}
+    return names.get(type(widget).__name__, type(widget).__name__)
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close help")]
+
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    HelpScreen > VerticalScroll {
+        width: 76; max-width: 95%; height: 85%; border: round $accent; background: $surface;
+        padding: 0 1;
+    }
+    """
+
+    def __init__(self, focused: Widget | None, extra: list[tuple[str, str]] | None = None):
+        super().__init__()
+        self.focused_widget = focused
+        self.extra = extra or []
+
+    def compose(self) -> ComposeResult:
+        pane = pane_name(self.focused_widget)
+        with VerticalScroll():
+            if self.focused_widget is not None:
+                yield Static(_table(f"Keys in the {pane}", _bindings_of(type(self.focused_widget))))
+                yield Static("")
+            screen = self.app.screen_stack[-2] if len(self.app.screen_stack) > 1 else None
+            global_bindings = list(_bindings_of(type(self.app)))
+            if screen is not None:
+                global_bindings += _bindings_of(type(screen))
+            yield Static(_table("Keys everywhere", global_bindings))
+            if self.extra:
+                yield Static("")
+                table = _table("Also", [Binding(k, "noop", d) for k, d in self.extra])
+                yield Static(table)
+            yield Static(Text("\nEsc closes this help.", style="dim"))

@@ -1,0 +1,462 @@
+"""The reader: an article shaped and laid out right-to-left, drawn one visible line at a time.
+
+A ScrollView on Textual's Line API (as Toolong's log view): ``render_line`` asks the
+document layout for the row under each screen line, so only visible lines are shaped and
+reordered, and rendered strips are kept in an LRU cache keyed by what they show. A cursor
+move repaints just the rows it leaves and enters.
+
+The cursor sits on a word (the default target of a label) and moves *as seen on screen*:
+← goes to the word drawn to the left, which in an Arabic paragraph is the next word read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding
+from textual.cache import LRUCache
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from tui.document import SPACER, DocumentLayout
+from tui.layout import BaseDirection
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+
+
+class Reader(ScrollView, can_focus=True):
+    """Scrollable, cursor-driven view of one article."""
+
+    BINDINGS = [
+        Binding("left", "move_word(-1)", "Word ←", show=False),
+        Binding("right", "move_word(1)", "Word →", show=False),
+        Binding("up", "move_line(-1)", "Line up", show=False),
+        Binding("down", "move_line(1)", "Line down", show=False),
+        Binding("home,ctrl+home", "article_edge(-1)", "Article start", show=False),
+        Binding("end,ctrl+end", "article_edge(1)", "Article end", show=False),
+        Binding("pageup", "move_page(-1)", "Page up", show=False),
+        Binding("pagedown,space", "move_page(1)", "Page down", show=False),
+        Binding("v", "toggle_select", "Select"),
+        Binding("shift+left", "extend_word(-1)", "Extend ←", show=False),
+        Binding("shift+right", "extend_word(1)", "Extend →", show=False),
+        Binding("shift+up", "extend_line(-1)", "Extend up", show=False),
+        Binding("shift+down", "extend_line(1)", "Extend down", show=False),
+        Binding("escape", "clear_selection", "Clear", show=False),
+    ]
+
+    COMPONENT_CLASSES = {
+        "reader--title",
+        "reader--cursor",
+        "reader--selection",
+        "reader--control",
+    }
+
+    DEFAULT_CSS = """
+    Reader { background: $surface; padding: 0 1; }
+    Reader > .reader--title { text-style: bold; color: $text-accent; }
+    Reader > .reader--cursor { background: $accent 45%; text-style: bold; }
+    Reader > .reader--selection { background: $primary 55%; }
+    Reader > .reader--control { color: $text-warning; text-style: dim; }
+    """
+
+    cursor: reactive[int] = reactive(0, always_update=True, repaint=False)
+
+    class CursorMoved(Message):
+        """The cursor word (and selection) changed: the side pane follows it."""
+
+        def __init__(self, reader: Reader, word: Span | None, selection: Span | None) -> None:
+            super().__init__()
+            self.reader = reader
+            self.word = word
+            self.selection = selection
+
+    def __init__(
+        self,
+        *,
+        bidi: str = "app",
+        direction: BaseDirection | None = None,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.bidi = bidi
+        self.forced_direction = direction
+        self.article_id: str | None = None
+        self.text = ""
+        self.base = BaseDirection.RTL
+        self.doc: DocumentLayout | None = None
+        self._word = 0  # index of the cursor word in doc.words
+        self._anchor: int | None = None  # word index where the selection started
+        self._line_cache: LRUCache[tuple, Strip] = LRUCache(1024)
+        self._title_para = 0
+
+    # ------------------------------------------------------------------ loading / layout
+    def load(self, article_id: str, text: str) -> None:
+        """Show an article with the cursor on its first word."""
+        from tui.layout import article_direction
+
+        self.article_id = article_id
+        self.text = text
+        self.base = self.forced_direction or article_direction(text)
+        self._word = 0
+        self._anchor = None
+        self.doc = None
+        self._line_cache.clear()
+        self._relayout()
+        self.scroll_to(0, 0, animate=False)
+        self._post_cursor()
+
+    def _content_width(self) -> int:
+        return max(8, self.scrollable_content_region.width)
+
+    def _relayout(self) -> None:
+        width = self._content_width()
+        self.doc = DocumentLayout(self.text, width, self.base, self.bidi)
+        self._title_para = next((r.para for r in self.doc.rows if r.end > r.start), 0)
+        self._line_cache.clear()
+        self.virtual_size = Size(width, len(self.doc.rows))
+        self.refresh()
+
+    def on_resize(self, event: events.Resize) -> None:
+        if self.doc is not None and self.doc.width != self._content_width():
+            self._relayout()
+            self._scroll_cursor_into_view()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._line_cache.clear()
+
+    # ------------------------------------------------------------------ state helpers
+    @property
+    def word_span(self) -> Span | None:
+        if self.doc is None or not self.doc.words:
+            return None
+        start, end = self.doc.words[self._word]
+        return Span(start, end)
+
+    @property
+    def selection(self) -> Span | None:
+        """The selected logical span: from the anchor word to the cursor word, whichever
+        comes first in the text, however the two lie on screen."""
+        if self._anchor is None or self.doc is None or not self.doc.words:
+            return None
+        a = self.doc.words[self._anchor]
+        b = self.doc.words[self._word]
+        return Span(min(a[0], b[0]), max(a[1], b[1]))
+
+    @property
+    def target(self) -> Span | None:
+        """What an action applies to: the selection, else the word under the cursor."""
+        return self.selection or self.word_span
+
+    def _rows_of(self, span: Span | None) -> range:
+        if span is None or self.doc is None:
+            return range(0)
+        first = self.doc.row_of_offset(span.start)
+        last = self.doc.row_of_offset(max(span.start, span.end - 1))
+        return range(first, last + 1)
+
+    def _cursor_row(self) -> int:
+        span = self.word_span
+        return 0 if span is None or self.doc is None else self.doc.row_of_offset(span.start)
+
+    # ------------------------------------------------------------------ rendering
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        row = scroll_y + y
+        width = self.scrollable_content_region.width
+        if self.doc is None or row >= len(self.doc.rows):
+            return Strip.blank(width, self.rich_style)
+        word = self.word_span
+        selection = self.selection
+        doc_row = self.doc.rows[row]
+        key_word = None
+        if word and word.start < doc_row.end and word.end > doc_row.start:
+            key_word = (word.start, word.end)
+        key_sel = None
+        if selection and selection.start < doc_row.end and selection.end > doc_row.start:
+            key_sel = (max(selection.start, doc_row.start), min(selection.end, doc_row.end))
+        key = (row, self.doc.width, key_word, key_sel)
+        strip = self._line_cache.get(key)
+        if strip is None:
+            strip = self._render_row(
+                row, word if key_word else None, selection if key_sel else None
+            )
+            self._line_cache[key] = strip
+        return strip.crop(scroll_x, scroll_x + width)
+
+    def _render_row(self, row: int, word: Span | None, selection: Span | None) -> Strip:
+        assert self.doc is not None
+        doc = self.doc
+        base_style = self.rich_style
+        width = doc.width
+        doc_row = doc.rows[row]
+        if doc_row.para == SPACER or doc_row.end == doc_row.start:
+            return Strip.blank(width, base_style)
+        line = doc.line(row)
+        p_start = doc.paragraphs[doc_row.para][0]
+        text_style = base_style
+        if doc_row.para == self._title_para:
+            text_style = base_style + self.get_component_rich_style("reader--title")
+        cursor_style = self.get_component_rich_style("reader--cursor")
+        selection_style = self.get_component_rich_style("reader--selection")
+        control_style = self.get_component_rich_style("reader--control")
+
+        segments: list[Segment] = []
+        pad = doc.padding(row)
+        if pad:
+            segments.append(Segment(" " * pad, base_style))
+        run_text: list[str] = []
+        run_style: Style | None = None
+        for g, (glyph, (s, e)) in enumerate(zip(line.glyphs, line.spans, strict=True)):
+            a, b = p_start + s, p_start + e
+            style = text_style
+            if g in line.controls:
+                style = style + control_style
+            if selection is not None and a < selection.end and selection.start < b:
+                style = style + selection_style
+            if word is not None and a < word.end and word.start < b and not glyph.isspace():
+                style = style + cursor_style
+            if style != run_style and run_text:
+                segments.append(Segment("".join(run_text), run_style))
+                run_text = []
+            run_style = style
+            run_text.append(glyph)
+        if run_text:
+            segments.append(Segment("".join(run_text), run_style))
+        used = pad + line.cell_width
+        if used < width:
+            segments.append(Segment(" " * (width - used), base_style))
+        return Strip(segments, max(width, used))
+
+    # ------------------------------------------------------------------ cursor movement
+    def _set_word(self, index: int, *, extend: bool = False) -> None:
+        if self.doc is None or not self.doc.words:
+            return
+        if extend and self._anchor is None:
+            self._anchor = self._word
+        old_rows = set(self._rows_of(self.word_span)) | set(self._rows_of(self.selection))
+        self._word = max(0, min(index, len(self.doc.words) - 1))
+        new_rows = set(self._rows_of(self.word_span)) | set(self._rows_of(self.selection))
+        self._scroll_cursor_into_view()
+        self._refresh_rows(old_rows | new_rows)
+        self._post_cursor()
+
+    def _refresh_rows(self, rows: set[int]) -> None:
+        if not rows:
+            return
+        if len(rows) > 8 or max(rows) - min(rows) > 8:
+            lo, hi = min(rows), max(rows)
+            visible_lo = self.scroll_offset.y
+            visible_hi = visible_lo + self.size.height
+            lo, hi = max(lo, visible_lo), min(hi, visible_hi)
+            if lo <= hi:
+                self.refresh_lines(lo, hi - lo + 1)
+            return
+        for row in rows:
+            self.refresh_line(row)
+
+    def _scroll_cursor_into_view(self) -> None:
+        if self.doc is None:
+            return
+        row = self._cursor_row()
+        top = self.scroll_offset.y
+        height = max(1, self.scrollable_content_region.height)
+        if row < top:
+            self.scroll_to(y=row, animate=False, immediate=True)
+        elif row >= top + height:
+            self.scroll_to(y=row - height + 1, animate=False, immediate=True)
+
+    def _post_cursor(self) -> None:
+        self.post_message(self.CursorMoved(self, self.word_span, self.selection))
+
+    def _neighbour_word(self, direction: int) -> int | None:
+        """The word drawn next to the cursor word in ``direction`` (-1 left, +1 right),
+        continuing on the following row in reading order when the line ends."""
+        doc = self.doc
+        if doc is None or not doc.words:
+            return None
+        row = self._cursor_row()
+        words = doc.row_words(row)
+        position = next((i for i, (w, _, _) in enumerate(words) if w == self._word), None)
+        if position is not None:
+            neighbour = position + direction
+            while 0 <= neighbour < len(words):
+                if words[neighbour][0] != self._word:
+                    return words[neighbour][0]
+                neighbour += direction
+        # Off the end of the line: onward reading continues below for the side the
+        # paragraph reads towards (left in RTL), backward continues above.
+        rtl = doc.line(row).rtl if doc.rows[row].para != SPACER else self.base != "ltr"
+        onward = (direction < 0) == rtl
+        step = 1 if onward else -1
+        r = row + step
+        while 0 <= r < len(doc.rows):
+            row_words = [w for w in doc.row_words(r) if w[0] != self._word]
+            if row_words:
+                line_rtl = doc.line(r).rtl
+                # Entering a row onward lands on its first word read; backward on its last.
+                first_read = row_words[-1] if line_rtl else row_words[0]
+                last_read = row_words[0] if line_rtl else row_words[-1]
+                return (first_read if onward else last_read)[0]
+            r += step
+        return None
+
+    def _word_near_column(self, row: int, column: int) -> int | None:
+        doc = self.doc
+        if doc is None:
+            return None
+        best: tuple[int, int] | None = None
+        for w, _g0, _g1 in doc.row_words(row):
+            ws, we = doc.words[w]
+            cols = doc.glyph_columns(row, ws, we)
+            if cols is None:
+                continue
+            x0, x1 = cols
+            distance = 0 if x0 <= column < x1 else min(abs(column - x0), abs(column - (x1 - 1)))
+            if best is None or distance < best[0]:
+                best = (distance, w)
+        return None if best is None else best[1]
+
+    def _cursor_column(self) -> int:
+        doc = self.doc
+        span = self.word_span
+        if doc is None or span is None:
+            return 0
+        cols = doc.glyph_columns(self._cursor_row(), span.start, span.end)
+        return 0 if cols is None else (cols[0] + cols[1]) // 2
+
+    def _line_target(self, delta: int) -> int | None:
+        doc = self.doc
+        if doc is None or not doc.words:
+            return None
+        column = self._cursor_column()
+        r = self._cursor_row() + delta
+        step = 1 if delta > 0 else -1
+        while 0 <= r < len(doc.rows):
+            w = self._word_near_column(r, column)
+            if w is not None and w != self._word:
+                return w
+            r += step
+        return None
+
+    def action_move_word(self, direction: int) -> None:
+        target = self._neighbour_word(direction)
+        if target is not None:
+            self._set_word(target, extend=self._anchor is not None)
+
+    def action_extend_word(self, direction: int) -> None:
+        if self._anchor is None:
+            self._anchor = self._word
+        self.action_move_word(direction)
+
+    def action_move_line(self, delta: int) -> None:
+        target = self._line_target(delta)
+        if target is not None:
+            self._set_word(target, extend=self._anchor is not None)
+
+    def action_extend_line(self, delta: int) -> None:
+        if self._anchor is None:
+            self._anchor = self._word
+        self.action_move_line(delta)
+
+    def action_move_page(self, direction: int) -> None:
+        if self.doc is None:
+            return
+        height = max(1, self.scrollable_content_region.height - 1)
+        target = self._line_target(direction * height)
+        if target is None:
+            self.action_article_edge(direction)
+            return
+        self.scroll_to(y=self.scroll_offset.y + direction * height, animate=False, immediate=True)
+        self._set_word(target, extend=self._anchor is not None)
+
+    def action_article_edge(self, direction: int) -> None:
+        if self.doc is None or not self.doc.words:
+            return
+        self._set_word(0 if direction < 0 else len(self.doc.words) - 1,
+                       extend=self._anchor is not None)
+
+    def action_toggle_select(self) -> None:
+        rows = set(self._rows_of(self.selection))
+        self._anchor = None if self._anchor is not None else self._word
+        self._refresh_rows(rows | set(self._rows_of(self.word_span)))
+        self._post_cursor()
+
+    def action_clear_selection(self) -> None:
+        if self._anchor is None:
+            return
+        rows = set(self._rows_of(self.selection))
+        self._anchor = None
+        self._refresh_rows(rows)
+        self._post_cursor()
+
+    def move_to_offset(self, offset: int) -> None:
+        """Put the cursor on the word at an article offset (from the tagging pane or search)."""
+        if self.doc is None:
+            return
+        index = self.doc.word_at(offset)
+        if index is not None:
+            self._set_word(index)
+
+    # ------------------------------------------------------------------ mouse
+    def _word_at_screen(self, x: int, y: int) -> int | None:
+        doc = self.doc
+        if doc is None:
+            return None
+        row = self.scroll_offset.y + y
+        if not 0 <= row < len(doc.rows) or doc.rows[row].para == SPACER:
+            return None
+        line = doc.line(row)
+        glyph = line.glyph_at_x(x - doc.padding(row))
+        if glyph is None:
+            return None
+        s, _e = line.spans[glyph]
+        p_start = doc.paragraphs[doc.rows[row].para][0]
+        index = doc.word_at(p_start + s)
+        if index is None:
+            return None
+        ws, we = doc.words[index]
+        return index if ws <= p_start + s < we else None
+
+    def _content_offset(self, event: events.MouseEvent) -> tuple[int, int]:
+        region: Region = self.scrollable_content_region
+        return event.x - (region.x - self.region.x), event.y - (region.y - self.region.y)
+
+    def on_mouse_down(self, event: events.MouseDown) -> None:
+        x, y = self._content_offset(event)
+        index = self._word_at_screen(x, y)
+        if index is None:
+            return
+        self.focus()
+        if self._anchor is not None:
+            self.action_clear_selection()
+        self._set_word(index)
+        self._drag_from = index
+        self.capture_mouse()
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        start = getattr(self, "_drag_from", None)
+        if start is None or not event.button:
+            return
+        x, y = self._content_offset(event)
+        index = self._word_at_screen(x, y)
+        if index is not None and index != self._word:
+            if self._anchor is None:
+                self._anchor = start
+            self._set_word(index, extend=True)
+
+    def on_mouse_up(self, event: events.MouseUp) -> None:
+        self._drag_from = None
+        self.release_mouse()

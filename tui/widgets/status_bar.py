@@ -1,0 +1,35 @@
+"""One line at the bottom: where annotations go, who makes them, and whether it is saved."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.reactive import reactive
+from textual.widgets import Static
+
+
+class StatusBar(Static):
+    DEFAULT_CSS = """
+    StatusBar { height: 1; background: $panel; color: $text-muted; padding: 0 1; }
+    """
+
+    store: reactive[str] = reactive("")
+    annotator: reactive[str] = reactive("")
+    read_only: reactive[str | None] = reactive(None)
+    saved: reactive[str] = reactive("")
+    info: reactive[str] = reactive("")
+
+    def render(self) -> Text:
+        text = Text(no_wrap=True, overflow="ellipsis")
+        if self.read_only:
+            text.append(f"READ-ONLY: {self.read_only}  ", style="bold yellow")
+        text.append("store ", style="dim")
+        text.append(self.store or "—")
+        text.append("  annotator ", style="dim")
+        text.append(self.annotator or "—")
+        if self.saved:
+            text.append("  ")
+            text.append(self.saved, style="green")
+        if self.info:
+            text.append("  ")
+            text.append(self.info, style="dim")
+        return text
