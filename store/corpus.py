@@ -1,0 +1,336 @@
+"""A corpus: the articles a session reads, from a folder of pages, a JSONL file or one page.
+
+``Corpus.open`` builds the list the app shows (titles and metadata) and collects per-article
+problems in ``errors`` instead of failing the whole corpus: one unreadable file among
+thousands must not stop a session. ``load`` reads one article's text when it is opened, so
+the list never needs every text in memory and a lazy index can later replace the scan.
+
+Text files are scraped pages and go through ``store.cleaning``; JSONL records are taken as
+given (their producer already chose the text) and only canonicalized.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from store.cleaning import clean_page
+from store.dates import parse_date, parse_time
+from store.errors import CorpusError
+from store.text import BOM, canonical_text, text_sha256
+
+TEXT_SUFFIX = ".txt"
+JSONL_SUFFIX = ".jsonl"
+# JSONL keys with a field of their own in ArticleMeta; all others go to ``extra``.
+_JSONL_FIELDS = frozenset({"id", "text", "title", "date", "time", "url", "source", "author"})
+_MAX_TITLE = 300
+# Length of the text-hash id given to JSONL records without one (64 bits: no collisions
+# in any realistic corpus, short enough to read in a file name or a status bar).
+_HASH_ID_CHARS = 16
+
+
+class UnknownArticleError(CorpusError, KeyError):
+    """An article id that is not in the corpus (also a ``KeyError`` for dict-like callers)."""
+
+
+@dataclass
+class ArticleMeta:
+    """What the article list needs: title and metadata, without the text.
+
+    ``date`` is ISO ``YYYY-MM-DD`` for sorting, ``date_raw`` what the page wrote. For JSONL
+    articles ``line`` (1-based) and ``byte_offset`` locate the record so ``load`` can re-read
+    it; ``extra`` holds the other JSONL keys, the page's ``urls`` and ``cleaning_version``.
+    """
+
+    id: str
+    title: str
+    date: str | None = None
+    time: str | None = None
+    date_raw: str | None = None
+    url: str | None = None
+    source: str | None = None
+    author: str | None = None
+    path: str = ""
+    line: int | None = None
+    byte_offset: int | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Article:
+    """One article's canonical text (immutable: every offset refers to it) and its hash."""
+
+    meta: ArticleMeta
+    text: str
+    sha256: str
+
+    @property
+    def id(self) -> str:
+        return self.meta.id
+
+
+def _clip_title(title: str) -> str:
+    title = title.strip()
+    return title[:_MAX_TITLE].rstrip() if len(title) > _MAX_TITLE else title
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise CorpusError(f"cannot read file ({exc.strerror or exc})", path) from None
+
+
+def read_page(path: Path, article_id: str | None = None) -> Article:
+    """A text file as a cleaned article (id: the file stem)."""
+    text = canonical_text(_read_bytes(path), path)
+    page = clean_page(text)
+    meta = ArticleMeta(
+        id=article_id if article_id is not None else path.stem,
+        title=_clip_title(page.title),
+        date=page.date,
+        time=page.time,
+        date_raw=page.date_raw,
+        url=page.url,
+        source=page.source,
+        author=page.author,
+        path=str(path),
+        extra=page.metadata(),
+    )
+    cleaned = page.text
+    return Article(meta, cleaned, text_sha256(cleaned))
+
+
+def _optional_str(record: dict[str, Any], key: str, path: Path, line: int) -> str | None:
+    value = record.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise CorpusError(f'"{key}" must be a string, got {type(value).__name__}', path, line)
+    return value.strip() or None
+
+
+def parse_record(raw: bytes, path: Path, line: int, offset: int) -> Article:
+    """One JSONL line as an article; a ``CorpusError`` names ``FILE:LINE`` and the problem."""
+    try:
+        decoded = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise CorpusError(
+            f"not valid UTF-8 (byte offset {exc.start} in the line)", path, line
+        ) from None
+    if line == 1 and decoded.startswith(BOM):
+        decoded = decoded[1:]
+    try:
+        record = json.loads(decoded)
+    except json.JSONDecodeError as exc:
+        raise CorpusError(f"invalid JSON ({exc.msg} at column {exc.colno})", path, line) from None
+    if not isinstance(record, dict):
+        raise CorpusError(f"a record must be a JSON object, got {type(record).__name__}", path,
+                          line)
+    raw_text = record.get("text")
+    if not isinstance(raw_text, str):
+        raise CorpusError('missing "text" (a string)', path, line)
+    try:
+        text = canonical_text(raw_text)
+    except CorpusError as exc:
+        raise CorpusError(exc.reason.replace("file", "text"), path, line) from None
+
+    raw_id = record.get("id")
+    if raw_id is None:
+        article_id = text_sha256(text)[:_HASH_ID_CHARS]
+    elif isinstance(raw_id, int) and not isinstance(raw_id, bool):
+        article_id = str(raw_id)
+    elif isinstance(raw_id, str) and raw_id.strip():
+        article_id = raw_id.strip()
+    else:
+        raise CorpusError('"id" must be a non-empty string or an integer', path, line)
+
+    title = _optional_str(record, "title", path, line)
+    if title is None:
+        title = next((ln for ln in text.split("\n") if ln.strip()), "")
+    date_text = _optional_str(record, "date", path, line)
+    parsed = parse_date(date_text) if date_text else None
+    time_text = _optional_str(record, "time", path, line)
+    time = parsed.time if parsed else None
+    if time is None and time_text:
+        time = parse_time(time_text)
+    extra = {k: v for k, v in record.items() if k not in _JSONL_FIELDS}
+    if time_text and time is None:
+        extra["time"] = time_text
+    meta = ArticleMeta(
+        id=article_id,
+        title=_clip_title(title),
+        date=parsed.date if parsed else None,
+        time=time,
+        date_raw=date_text,
+        url=_optional_str(record, "url", path, line),
+        source=_optional_str(record, "source", path, line),
+        author=_optional_str(record, "author", path, line),
+        path=str(path),
+        line=line,
+        byte_offset=offset,
+        extra=extra,
+    )
+    return Article(meta, text, text_sha256(text))
+
+
+@dataclass
+class Corpus:
+    """The articles of one source, in order: folder files sorted by name, JSONL in file order."""
+
+    path: Path
+    articles: list[ArticleMeta]
+    errors: list[CorpusError] = field(default_factory=list)
+    _index: dict[str, int] = field(default_factory=dict, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._index = {meta.id: i for i, meta in enumerate(self.articles)}
+
+    # -- opening --------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: str | Path) -> Corpus:
+        """Open a folder of ``.txt`` pages, a ``.jsonl`` file or a single page.
+
+        Raises ``CorpusError`` when the path itself is unusable (missing, not a corpus, an
+        empty folder or file); problems with single articles go to ``errors``.
+        """
+        source = Path(path).expanduser()
+        if not source.exists():
+            raise CorpusError("no such file or folder", source)
+        if source.is_dir():
+            return cls._open_folder(source)
+        if not source.is_file():
+            raise CorpusError("not a regular file or folder", source)
+        suffix = source.suffix.lower()
+        if suffix == JSONL_SUFFIX:
+            return cls._open_jsonl(source)
+        if suffix == ".json":
+            raise CorpusError(
+                "a .json file is not a corpus: use .jsonl (one record a line), "
+                "a .txt page or a folder of them",
+                source,
+            )
+        article = read_page(source)
+        return cls(source, [article.meta])
+
+    @classmethod
+    def _open_folder(cls, folder: Path) -> Corpus:
+        try:
+            files = sorted(
+                (f for f in folder.iterdir()
+                 if f.suffix.lower() == TEXT_SUFFIX and not f.name.startswith(".")
+                 and f.is_file()),
+                key=lambda f: f.name,
+            )
+        except OSError as exc:
+            raise CorpusError(f"cannot list folder ({exc.strerror or exc})", folder) from None
+        if not files:
+            raise CorpusError("no .txt articles in this folder", folder)
+        metas: list[ArticleMeta] = []
+        errors: list[CorpusError] = []
+        seen: dict[str, Path] = {}
+        for file in files:
+            if file.stem in seen:
+                errors.append(CorpusError(f"duplicate article id {file.stem!r} "
+                                          f"(also {seen[file.stem].name}); skipped", file))
+                continue
+            try:
+                metas.append(read_page(file).meta)
+            except CorpusError as exc:
+                errors.append(exc)
+                continue
+            seen[file.stem] = file
+        return cls(folder, metas, errors)
+
+    @classmethod
+    def _open_jsonl(cls, file: Path) -> Corpus:
+        metas: list[ArticleMeta] = []
+        errors: list[CorpusError] = []
+        first_line: dict[str, int] = {}
+        records = 0
+        try:
+            handle = file.open("rb")
+        except OSError as exc:
+            raise CorpusError(f"cannot read file ({exc.strerror or exc})", file) from None
+        with handle:
+            offset = 0
+            for number, raw in enumerate(handle, start=1):
+                start, offset = offset, offset + len(raw)
+                if not raw.strip() or (number == 1 and raw.strip() == BOM.encode()):
+                    continue
+                records += 1
+                try:
+                    meta = parse_record(raw, file, number, start).meta
+                except CorpusError as exc:
+                    errors.append(exc)
+                    continue
+                if meta.id in first_line:
+                    errors.append(CorpusError(
+                        f"duplicate id {meta.id!r} (first at line {first_line[meta.id]}); "
+                        "skipped", file, number))
+                    continue
+                first_line[meta.id] = number
+                metas.append(meta)
+        if records == 0:
+            raise CorpusError("empty JSONL file, no records", file)
+        return cls(file, metas, errors)
+
+    # -- access ---------------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self.articles)
+
+    def __iter__(self) -> Iterator[ArticleMeta]:
+        return iter(self.articles)
+
+    def __contains__(self, article_id: object) -> bool:
+        return article_id in self._index
+
+    @property
+    def ids(self) -> list[str]:
+        return [meta.id for meta in self.articles]
+
+    def index_of(self, article_id: str) -> int:
+        try:
+            return self._index[article_id]
+        except KeyError:
+            raise UnknownArticleError(f"no article with id {article_id!r}", self.path) from None
+
+    def meta(self, article_id: str) -> ArticleMeta:
+        return self.articles[self.index_of(article_id)]
+
+    def load(self, article_id: str) -> Article:
+        """Read one article's text from its file (or JSONL line) now."""
+        meta = self.meta(article_id)
+        path = Path(meta.path)
+        if meta.line is None or meta.byte_offset is None:
+            return read_page(path, article_id)
+        try:
+            with path.open("rb") as handle:
+                handle.seek(meta.byte_offset)
+                raw = handle.readline()
+        except OSError as exc:
+            raise CorpusError(f"cannot read file ({exc.strerror or exc})", path) from None
+        article = parse_record(raw, path, meta.line, meta.byte_offset)
+        if article.id != article_id:
+            raise CorpusError(
+                f"file changed since it was opened: this line no longer holds {article_id!r}",
+                path,
+                meta.line,
+            )
+        return article
+
+
+def sample_corpus_path() -> Path:
+    """The bundled sample corpus folder, in a checkout and after ``pip install``."""
+    folder = resources.files("store.sample_corpus")
+    if isinstance(folder, Path):
+        return folder
+    import store.sample_corpus as package  # a namespace-like Traversable: use the module
+
+    return Path(package.__file__).resolve().parent
