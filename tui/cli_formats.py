@@ -1,0 +1,382 @@
+"""``warraq export`` and ``warraq import``: the glue between the store and the pure format
+converters in ``store.formats``.
+
+Export streams the store's articles through a converter. Import reads a file into
+``GoldDoc`` values (each bad record reported as FILE:LINE: problem, the rest kept), finds
+each article in the store by id, text hash or — for formats that lose spacing — by its
+non-space characters, adds unknown articles from their text, and merges spans without ever
+losing or duplicating what is there and without resurrecting a span a human rejected.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import sys
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, TextIO
+
+from store.errors import WarraqError
+from store.formats import brat, conll, doccano, labelstudio, native, spacy_docbin, webanno
+from store.formats.common import (
+    TAGSETS,
+    ExportOptions,
+    GoldDoc,
+    ImportReport,
+    align_by_skeleton,
+    parse_statuses,
+    progress_iter,
+    remap_doc,
+    skeleton,
+    text_sha256,
+)
+from store.records import HUMAN, ArticleStatus, EntitySpan, SpanStatus
+
+# format name → (module, kind of output: "stream" | "dir" | "file")
+FORMATS: dict[str, tuple[Any, str]] = {
+    "jsonl": (native, "stream"),
+    "doccano": (doccano, "stream"),
+    "labelstudio": (labelstudio, "stream"),
+    "conll": (conll, "stream"),
+    "brat": (brat, "dir"),
+    "webanno": (webanno, "dir"),
+    "spacy": (spacy_docbin, "file"),
+}
+EXIT_ERROR = 2
+EXIT_PARTIAL = 1
+
+
+def _store_options(parser: argparse.ArgumentParser) -> None:
+    try:
+        from tui.cli import add_store_options
+    except ImportError:  # pragma: no cover - the lead's CLI is always there in a release
+        parser.add_argument("--store", metavar="DIR")
+        parser.add_argument("--schema", metavar="FILE")
+        parser.add_argument("--annotator", metavar="NAME")
+        return
+    add_store_options(parser)
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    names = ", ".join(FORMATS)
+    exp = subparsers.add_parser(
+        "export", help="write gold data in a format other tools read",
+        description=f"Export annotations from the store. Formats: {names}. See "
+        "store/formats/FORMATS.md for what each carries.")
+    exp.add_argument("--format", "-f", required=True, choices=list(FORMATS))
+    exp.add_argument("--out", "-o", metavar="PATH",
+                     help="output file (folder for brat/webanno); stdout when omitted for "
+                     "line formats")
+    exp.add_argument("--status", default="accepted",
+                     help="span statuses to export, comma-separated (default: accepted = gold; "
+                     "add rejected for negative examples where the format carries them)")
+    exp.add_argument("--tagset", choices=TAGSETS, default="full",
+                     help="labels as in the schema (full), ANERcorp's 4 classes, or ACE 2005")
+    exp.add_argument("--only-done", action="store_true", help="only articles marked done")
+    exp.add_argument("--offsets", choices=labelstudio.OFFSET_UNITS, default="codepoint",
+                     help="Label Studio offset unit (default: codepoint, as current releases)")
+    exp.add_argument("--variant", choices=doccano.VARIANTS, default="label",
+                     help="doccano: label (spans only) or entities (with event relations)")
+    _store_options(exp)
+    exp.set_defaults(run=run_export)
+
+    imp = subparsers.add_parser(
+        "import", help="merge gold data or predictions from another tool",
+        description=f"Import annotations. Formats: {names}.")
+    imp.add_argument("file", metavar="FILE")
+    imp.add_argument("--format", "-f", required=True, choices=list(FORMATS))
+    imp.add_argument("--as", dest="as_", choices=("gold", "suggestions"), default="gold",
+                     help="gold: accepted spans; suggestions: pending spans to review")
+    imp.add_argument("--source", default=None,
+                     help="origin recorded on suggestions (default: the format name)")
+    _store_options(imp)
+    imp.set_defaults(run=run_import)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _open_store(args: argparse.Namespace, write: bool) -> Any:
+    from store.paths import resolve_store_dir
+    from store.schema import Schema
+    from store.store import Store
+
+    schema = Schema.load(args.schema) if getattr(args, "schema", None) else Schema.load(None)
+    root = resolve_store_dir(getattr(args, "store", None))
+    return Store.open(root, schema, annotator=getattr(args, "annotator", None),
+                      require_write=write)
+
+
+def _progress_enabled() -> bool:
+    return sys.stderr.isatty() and not os.environ.get("WARRAQ_NO_PROGRESS")
+
+
+@contextlib.contextmanager
+def _atomic_text(path: Path | None) -> Iterator[TextIO]:
+    """A text stream to ``path`` that replaces it only once complete (stdout when None)."""
+    if path is None:
+        yield sys.stdout
+        sys.stdout.flush()
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            yield fh
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def export_docs(docs: Any, fmt: str, out: Path | None, options: ExportOptions,
+                **extra: Any) -> int:
+    """Write ``docs`` in ``fmt``; the one entry point tests and the benchmark share."""
+    module, kind = FORMATS[fmt]
+    kwargs = {}
+    if fmt == "labelstudio":
+        kwargs["offsets"] = extra.get("offsets", "codepoint")
+    if fmt == "doccano":
+        kwargs["variant"] = extra.get("variant", "label")
+    if kind == "stream":
+        with _atomic_text(out) as fh:
+            return module.export(docs, fh, options, **kwargs)
+    if out is None:
+        raise WarraqError(f"--out is required for --format {fmt}")
+    if kind == "file" and fmt == "spacy":
+        spacy_docbin._spacy()  # one clear line before any work when spaCy is absent
+    return module.export(docs, out, options, **kwargs)
+
+
+# --------------------------------------------------------------------------- export
+
+
+def run_export(args: argparse.Namespace) -> int:
+    try:
+        statuses = parse_statuses(args.status)
+    except ValueError as exc:
+        raise WarraqError(str(exc)) from exc
+    store = _open_store(args, write=False)
+    try:
+        options = ExportOptions(statuses=statuses, tagset=args.tagset, schema=store.schema)
+        ids = store.article_ids()
+        counted = {"articles": 0}
+
+        def docs() -> Iterator[GoldDoc]:
+            for art in progress_iter(store.iter_articles(), len(ids), "exporting",
+                                     _progress_enabled()):
+                if args.only_done and art.annotations.status != ArticleStatus.DONE:
+                    continue
+                counted["articles"] += 1
+                yield GoldDoc(id=art.id, text=art.text, meta=dict(art.meta or {}),
+                              annotations=art.annotations)
+
+        out = Path(args.out) if args.out else None
+        n = export_docs(docs(), args.format, out, options, offsets=args.offsets,
+                        variant=args.variant)
+    finally:
+        store.close()
+    where = args.out or "stdout"
+    print(f"warraq: exported {n} annotations from {counted['articles']} articles to {where}",
+          file=sys.stderr)
+    return 0
+
+
+# --------------------------------------------------------------------------- import
+
+
+@dataclass
+class MergeStats:
+    articles_new: int = 0
+    articles_matched: int = 0
+    entities_added: int = 0
+    entities_accepted: int = 0
+    duplicates: int = 0
+    kept_rejected: int = 0
+    events_added: int = 0
+    highlights_added: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+class _ArticleIndex:
+    """Finds stored articles by id, text hash or non-space skeleton (built on first need)."""
+
+    def __init__(self, store: Any):
+        self.store = store
+        self._by_sha: dict[str, str] | None = None
+        self._by_skeleton: dict[str, str] | None = None
+
+    def _build(self) -> None:
+        self._by_sha, self._by_skeleton = {}, {}
+        for art in self.store.iter_articles():
+            self._by_sha.setdefault(art.sha256, art.id)
+            self._by_skeleton.setdefault(text_sha256(skeleton(art.text)), art.id)
+
+    def add(self, art_id: str, text: str) -> None:
+        if self._by_sha is not None and self._by_skeleton is not None:
+            self._by_sha.setdefault(text_sha256(text), art_id)
+            self._by_skeleton.setdefault(text_sha256(skeleton(text)), art_id)
+
+    def find(self, doc: GoldDoc) -> tuple[str | None, GoldDoc | None, str | None]:
+        """(stored id, doc placed on that article's text, problem)."""
+        stored = self.store.get(doc.id)
+        if stored is not None and stored.text == doc.text:
+            return stored.id, doc, None
+        if self._by_sha is None:
+            self._build()
+        assert self._by_sha is not None and self._by_skeleton is not None
+        sha = text_sha256(doc.text)
+        if sha in self._by_sha:
+            return self._by_sha[sha], doc, None
+        candidates = []
+        if stored is not None:
+            candidates.append(stored.id)
+        sk = self._by_skeleton.get(text_sha256(skeleton(doc.text)))
+        if sk is not None:
+            candidates.append(sk)
+        for cand in candidates:
+            art = self.store.get(cand)
+            remap = align_by_skeleton(doc.text, art.text) if art is not None else None
+            if remap is not None:
+                return cand, remap_doc(doc, art.text, remap), None
+        if stored is not None:
+            return None, None, (f"article {doc.id!r} is in the store with a different text; "
+                                "not merged (offsets would not fit)")
+        return None, doc, None
+
+
+def merge_doc(store: Any, index: _ArticleIndex, doc: GoldDoc, as_gold: bool, source: str,
+              stats: MergeStats) -> str | None:
+    """Merge one imported document; returns a problem sentence or None."""
+    art_id, placed, problem = index.find(doc)
+    if problem is not None or placed is None:
+        return problem
+    if art_id is None:
+        art_id = doc.id
+        if store.get(art_id) is not None:  # an id collision with another text
+            art_id = f"{doc.id}-{text_sha256(doc.text)[:8]}"
+        store.attach(art_id, placed.text, placed.meta)
+        index.add(art_id, placed.text)
+        stats.articles_new += 1
+    else:
+        stats.articles_matched += 1
+        store.attach(art_id, placed.text, (store.get(art_id).meta or {}))
+    existing = store.annotations(art_id)
+    by_key: dict[tuple[int, int, str], EntitySpan] = {
+        (e.start, e.end, e.label): e for e in existing.entities}
+    taken_ids = {e.id for e in existing.entities}
+    id_map: dict[str, str] = {}
+    for e in placed.annotations.entities:
+        key = (e.start, e.end, e.label)
+        if as_gold:
+            status, origin = e.status, e.origin
+        else:
+            if e.status == SpanStatus.REJECTED:
+                continue
+            status, origin = SpanStatus.PENDING, source
+        old = by_key.get(key)
+        if old is not None:
+            id_map[e.id] = old.id
+            if (as_gold and status == SpanStatus.ACCEPTED
+                    and old.status == SpanStatus.PENDING):
+                store.update_entity(art_id, old.id, status=SpanStatus.ACCEPTED)
+                stats.entities_accepted += 1
+            elif old.status == SpanStatus.REJECTED and status != SpanStatus.REJECTED:
+                stats.kept_rejected += 1
+            else:
+                stats.duplicates += 1
+            continue
+        new = replace(e, status=status, origin=origin, extra=dict(e.extra))
+        if new.id in taken_ids:
+            new.id = EntitySpan(start=0, end=1, text="", label="").id
+        if origin == HUMAN and getattr(store, "annotator", None) and not new.annotator:
+            new.annotator = store.annotator
+        added = store.add_entity(art_id, new)
+        added_id = getattr(added, "id", new.id)
+        taken_ids.add(added_id)
+        id_map[e.id] = added_id
+        by_key[key] = added if isinstance(added, EntitySpan) else new
+        stats.entities_added += 1
+    ev_keys = {(v.type, v.trigger_start, v.trigger_end) for v in existing.events}
+    for ev in placed.annotations.events:
+        if (ev.type, ev.trigger_start, ev.trigger_end) in ev_keys:
+            stats.duplicates += 1
+            continue
+        if not as_gold and ev.status == SpanStatus.REJECTED:
+            continue
+        args = [replace(a, entity_id=id_map[a.entity_id]) for a in ev.arguments
+                if a.entity_id in id_map]
+        new_ev = replace(ev, arguments=args, extra=dict(ev.extra))
+        if not as_gold:
+            new_ev.status, new_ev.origin = SpanStatus.PENDING, source
+        store.add_event(art_id, new_ev)
+        ev_keys.add((ev.type, ev.trigger_start, ev.trigger_end))
+        stats.events_added += 1
+    if as_gold:
+        hl_keys = {(h.start, h.end, h.category) for h in existing.highlights}
+        for h in placed.annotations.highlights:
+            if (h.start, h.end, h.category) not in hl_keys:
+                store.add_highlight(art_id, replace(h, extra=dict(h.extra)))
+                hl_keys.add((h.start, h.end, h.category))
+                stats.highlights_added += 1
+        labels = list(existing.doc_labels)
+        new_labels = [lab for lab in placed.annotations.doc_labels if lab not in labels]
+        if new_labels:
+            store.set_doc_labels(art_id, labels + new_labels)
+    return None
+
+
+def read_file(fmt: str, path: Path, known_labels: set[str] | None) -> ImportReport:
+    module, _ = FORMATS[fmt]
+    if not path.exists():
+        raise WarraqError("no such file or folder", path)
+    try:
+        return module.read(path, known_labels=known_labels)
+    except UnicodeDecodeError as exc:
+        raise WarraqError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", path) from exc
+    except IsADirectoryError as exc:
+        raise WarraqError(f"is a folder; --format {fmt} reads a file", path) from exc
+
+
+def import_report(store: Any, report: ImportReport, as_gold: bool, source: str,
+                  progress: bool = False) -> MergeStats:
+    stats = MergeStats()
+    index = _ArticleIndex(store)
+    batch = getattr(store, "batch", None)
+    ctx = batch() if callable(batch) else contextlib.nullcontext()
+    with ctx:
+        for doc in progress_iter(report.docs, len(report.docs), "importing", progress):
+            problem = merge_doc(store, index, doc, as_gold, source, stats)
+            if problem:
+                stats.problems.append(problem)
+    return stats
+
+
+def run_import(args: argparse.Namespace) -> int:
+    path = Path(args.file)
+    store = _open_store(args, write=True)
+    try:
+        known = set(store.schema.entity_labels) if store.schema is not None else None
+        report = read_file(args.format, path, known)
+        for problem in report.problems:
+            print(f"warraq: {problem}", file=sys.stderr)
+        source = args.source or args.format
+        stats = import_report(store, report, args.as_ == "gold", source, _progress_enabled())
+    finally:
+        store.close()
+    for problem in stats.problems:
+        print(f"warraq: {path}: {problem}", file=sys.stderr)
+    print(f"warraq: imported {stats.entities_added} entities, {stats.events_added} events, "
+          f"{stats.highlights_added} highlights into {stats.articles_matched} stored and "
+          f"{stats.articles_new} new articles ({stats.duplicates} duplicates skipped, "
+          f"{stats.entities_accepted} suggestions accepted, {stats.kept_rejected} rejected "
+          f"kept rejected, {len(report.problems) + len(stats.problems)} problems)",
+          file=sys.stderr)
+    if report.problems or stats.problems:
+        return EXIT_PARTIAL
+    return 0
