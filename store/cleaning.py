@@ -62,14 +62,24 @@ _FOOTER_TOKENS = _keys(
     "©", "all rights reserved", "maintained and developed by", "powered by",
     "جميع الحقوق محفوظة", "حقوق النشر",
 )
-# Start of a short line of share/follow/print/font-size widgets.
+# Start of a short line of share/follow/print/font-size widgets and comment-form fields.
 _WIDGET_STARTS = _keys(
     "تابعونا", "تابعنا", "شارك", "شاركها", "شاركوا", "مشاركة", "رابط مختصر", "الرابط المختصر",
     "انسخ الرابط", "نسخ الرابط", "طباعة", "اطبع", "حجم الخط", "تكبير الخط", "تصغير الخط",
     "اشترك", "للاشتراك", "فيسبوك", "فيس بوك", "تويتر", "واتساب", "واتس اب", "تيليجرام",
     "تلغرام", "انستغرام", "يوتيوب", "لينكدإن", "أرسل لصديق", "تعليق", "إلزامي",
-    "اوافق على شروط", "شروط الاستخدام", "شروط النشر", "البريد الإلكتروني", "البريد الألكتروني",
+    "اوافق على شروط", "شروط الاستخدام", "البريد الإلكتروني", "البريد الألكتروني",
     "عنوان التعليق",
+)
+# What may follow a widget word on its line ("تابعونا على تويتر", "شارك الخبر عبر واتساب");
+# any other word makes it prose ("شارك الرئيس في القمة").
+_WIDGET_FILLER = frozenset(
+    _keys(
+        "على", "عبر", "في", "من", "الخبر", "المقال", "الموضوع", "هذا", "معنا", "الآن",
+        "صفحتنا", "قناتنا", "حساباتنا", "مواقع", "التواصل", "الاجتماعي", "فيسبوك", "تويتر",
+        "واتساب", "تيليجرام", "تلغرام", "انستغرام", "يوتيوب", "إكس", "جوجل", "نيوز",
+        "الاستخدام", "الأستخدام", "النشر", "الرابط", "*", ":", "-", "|",
+    )
 )
 # A short line that starts with these links to another article.
 _SEE_ALSO = _keys("اقرأ أيضا", "اقرأ ايضا", "اقرأ المزيد", "شاهد أيضا", "طالع أيضا", "اقرأ كذلك")
@@ -85,10 +95,17 @@ _SECTION_LABELS = frozenset(
     )
 )
 _SOURCE_LINE = re.compile(r"^\s*(?:المصدر|مصدر الخبر|مصدر|source)\s*[:：\-–]\s*(?P<v>.+)$")
+# "بقلم فلان" anywhere; the other words also start sentences, so they need a colon.
 _AUTHOR_LINE = re.compile(
-    r"^\s*(?:بقلم|كتب|كتبت|اعداد|تحرير|تقرير|المحرر|مراسل|by)\s*[:：\-–]?\s*(?P<v>.+)$"
+    r"^\s*(?:بقلم\s*[:：\-–]?|(?:كتب|كتبت|اعداد|تحرير|تقرير|المحرر|مراسل|by)\s*[:：])"
+    r"\s*(?P<v>.+)$"
 )
 _UPDATED = _keys("آخر تحديث", "تم التحديث", "محدث", "last updated", "updated")
+# Function words that put a short header line among headings, never among bylines.
+_NOT_IN_NAMES = frozenset(
+    _keys("في", "على", "من", "إلى", "عن", "مع", "بين", "حول", "بعد", "قبل", "هل", "ماذا", "كيف",
+          "لماذا", "و", "أو", "لا", "لم", "لن", "قد", "هذا", "هذه", "تحت", "ضد", "منذ")
+)
 _TIME_LINE_FILLER = re.compile(r"(?<!\w)(?:gmt|utc|الساعه|ص|م|صباحا|مساء|am|pm)(?!\w)")
 
 
@@ -157,16 +174,24 @@ def _starts_with(key: str, prefixes: tuple[str, ...]) -> bool:
 def _is_cut_marker(line: _Line) -> bool:
     if line.long or line.words > 12:
         return False
-    if line.words <= 10 and _starts_with(line.key, _CUT_MARKERS):
-        return not line.text.rstrip().endswith(".")
+    if line.words <= 10:
+        for marker in _CUT_MARKERS:
+            if _starts_with(line.key, (marker,)):
+                if " " in marker.strip(" *"):
+                    return not line.text.rstrip().endswith(".")
+                # A one-word marker ("التعليقات") only as the whole line, maybe with a count.
+                return not _WORD.findall(re.sub(r"\d+", "", line.key[len(marker) :]))
     return any(token in line.key for token in _FOOTER_TOKENS)
 
 
 def _is_widget(line: _Line) -> bool:
     if line.words > 6 or _sentence_like(line):
         return False
-    if _starts_with(line.key, _WIDGET_STARTS):
-        return True
+    for prefix in _WIDGET_STARTS:
+        if _starts_with(line.key, (prefix,)):
+            rest = line.key[len(prefix) :].replace(":", " ").replace("*", " ").split()
+            if all(w in _WIDGET_FILLER or w.isascii() for w in rest):
+                return True
     # Font-size buttons: "A A", "أ أ", "A- A+", "ع ع".
     tokens = line.key.split()
     return len(tokens) >= 2 and all(len(t.strip("+-")) <= 1 for t in tokens)
@@ -207,12 +232,10 @@ def _time_only(line: _Line) -> str | None:
 
 
 def _is_section_label(line: _Line) -> bool:
-    if line.words > 4:
-        return False
-    if line.key.strip(" -–|:") in _SECTION_LABELS:
+    if line.words <= 4 and line.key.strip(" -–|:") in _SECTION_LABELS:
         return True
     # Breadcrumbs: "الرئيسية > أخبار > سوريا".
-    return len(re.findall(r"[>»›/|]", line.text)) >= 2 and line.words <= 8
+    return line.words <= 10 and len(re.findall(r"[>»›|]", line.text)) >= 2
 
 
 class _Cleaner:
@@ -399,9 +422,10 @@ class _Cleaner:
                 return True
         if (
             self.page.author is None
-            and 2 <= line.words <= 4
+            and 2 <= line.words <= 3
             and len(parts) == 1
             and all(_ARABIC_LETTER.match(w) for w in line.text.split())
+            and not _NOT_IN_NAMES.intersection(line.key.split())
         ):
             self.page.author = line.text
             self._drop(line, "author")
