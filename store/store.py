@@ -322,7 +322,7 @@ class Store:
         """Ids of every readable stored article (damaged files are in ``errors``)."""
         if not self._scanned:
             self.scan()
-        ids = set(self._cache)
+        ids = {i for i, art in self._cache.items() if art.exists}
         for data in self._raw.values():
             ids.add(data["article"]["1"]["id"])
         return sorted(ids)
