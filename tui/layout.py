@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import lru_cache
+
+from rich.cells import get_character_cell_size
 
 from tui.bidi import (
     bidi_classes,
@@ -45,6 +47,7 @@ MODES = ("app", "terminal")
 # Where a line may break: ordinary spaces (not the no-break ones, which glue numbers to units).
 _SPACES = " \u1680\u2000-\u200a\u205f"
 _TOKENS = re.compile(f"[{_SPACES}]+|[^{_SPACES}]+")
+_SPACE_SET = frozenset(" \u1680\u205f" + "".join(chr(c) for c in range(0x2000, 0x200B)))
 
 
 class BaseDirection(StrEnum):
@@ -191,13 +194,92 @@ def _wrap(text: str, width: int, shape: bool) -> list[tuple[int, int]]:
     return lines
 
 
-_SPACE_SET = frozenset(" \u1680\u205f" + "".join(chr(c) for c in range(0x2000, 0x200B)))
 
 
 def line_breaks(text: str, width: int, mode: str = "app") -> list[tuple[int, int]]:
     """(start, end) of every line ``layout_paragraph`` would make, without laying them out."""
     _check_mode(mode)
-    return _wrap(text, width, mode == "app")
+    shape = mode == "app"
+    if width >= 1 and _is_simple(text):
+        return _wrap_simple(text, width, shape)
+    return _wrap(text, width, shape)
+
+
+def _build_simple() -> tuple[re.Pattern[str], re.Pattern[str], dict[int, None]]:
+    plain: list[str] = [" "]
+    marks: list[str] = []
+    ranges = [(0x21, 0x300), (0x300, 0x370), (0x600, 0x700), (0x2010, 0x205F), (0x20A0, 0x20C0)]
+    for low, high in ranges:
+        for code in range(low, high):
+            ch = chr(code)
+            if is_control(ch) or ch in _SPACE_SET:
+                continue
+            size = get_character_cell_size(ch)
+            if unicodedata.category(ch)[0] == "M":
+                if size == 0:
+                    marks.append(ch)
+            elif size == 1:
+                plain.append(ch)
+    mark_class = "".join(re.escape(m) for m in marks)
+    plain_class = "".join(re.escape(c) for c in plain)
+    simple = re.compile(f"[{plain_class}{mark_class}]*")
+    orphan = re.compile(f"(?:^| )[{mark_class}]")
+    zero = re.compile(f"[{mark_class}]")
+    return simple, orphan, zero
+
+
+_SIMPLE, _ORPHAN_MARK, _ZERO_CELL = _build_simple()
+_LAM_ALEF = re.compile("\u0644[\u0622\u0623\u0625\u0627]")
+
+
+def _is_simple(text: str) -> bool:
+    """One-cell letters, zero-cell marks with a base, ASCII spaces: widths by counting."""
+    return _SIMPLE.fullmatch(text) is not None and _ORPHAN_MARK.search(text) is None
+
+
+def _wrap_simple(text: str, width: int, shape: bool) -> list[tuple[int, int]]:
+    """``_wrap`` for simple text, a line at a time with string operations instead of a word
+    at a time: a slice's cells are its length less its zero-cell characters (marks, and the
+    alef of a lam-alef), whose positions one regex scan finds."""
+    n = len(text)
+    zero = [m.start() for m in _ZERO_CELL.finditer(text)]
+    if shape and "\u0644" in text:
+        zero.extend(m.start() + 1 for m in _LAM_ALEF.finditer(text))
+        zero.sort()
+    zero_set = set(zero)
+
+    def cells(a: int, b: int) -> int:
+        if not zero:
+            return b - a
+        return (b - a) - (bisect_left(zero, b) - bisect_left(zero, a))
+
+    lines: list[tuple[int, int]] = []
+    start = 0
+    while True:
+        end = min(n, start + width)
+        used = cells(start, end)
+        while used < width and end < n:
+            end += width - used
+            end = min(n, end)
+            used = cells(start, end)
+        # Take the zero-cell characters that belong to the last cluster.
+        while end in zero_set:
+            end += 1
+        if end >= n:
+            lines.append((start, n))
+            return lines
+        if text[end] == " ":
+            while end < n and text[end] == " ":
+                end += 1
+            if end >= n:
+                lines.append((start, n))
+                return lines
+        else:
+            space = text.rfind(" ", start, end)
+            if space >= 0:
+                end = space + 1
+        lines.append((start, end))
+        start = end
 
 
 def _check_mode(mode: str) -> None:
