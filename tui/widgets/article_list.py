@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import urlparse
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding
@@ -23,6 +24,7 @@ from textual.strip import Strip
 
 from store.arabic import normalize
 from tui.layout import BaseDirection, article_direction, layout_paragraph
+from tui.visual_text import visual_line
 
 ROWS_PER_ENTRY = 2
 
@@ -204,12 +206,13 @@ class ArticleList(ScrollView, can_focus=True):
             parts.append(f"{total} ann.")
         text = " · ".join(parts)
         mark = STATUS_MARKS.get(entry.status, "?")
-        body = f" {text}"[: max(0, width - 2)]
+        # Sources are often Arabic names: lay the row out like any other text.
+        body = " " + visual_line(text, max(1, width - 3))
         segments = [
             Segment(f" {mark}", base + mark_style),
             Segment(body, base + meta),
         ]
-        used = 2 + len(body)
+        used = 2 + cell_len(body)
         if used < width:
             segments.append(Segment(" " * (width - used), base))
         return Strip(segments, width).crop(0, width)
