@@ -35,6 +35,7 @@ _MAX_TITLE = 300
 
 _ARABIC_LETTER = re.compile("[\u0621-\u064a\u0671-\u06d3\u06fa-\u06ff]")
 _SENTENCE_PUNCT = re.compile("[.،,؛;!?؟:…]")
+_ENDS_SENTENCE = re.compile(r"\w[.!?؟…]+[\"”»)]*$")
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"'“”«»]+", re.IGNORECASE)
 _WORD = re.compile(r"\w+")
 _DASH_SPLIT = re.compile(r"\s+[-–—|]\s+")
@@ -496,7 +497,7 @@ class _Cleaner:
         paragraphs = self.page.paragraphs
         last_sentence = -1
         for i, text in enumerate(paragraphs):
-            if _sentence_like(_line_of(text)):
+            if _sentence_like(_line_of(text)) or _ENDS_SENTENCE.search(text):
                 last_sentence = i
         if last_sentence < 0:
             return
