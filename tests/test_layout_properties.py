@@ -112,3 +112,28 @@ def test_app_mode_keeps_every_character_visible_in_order(text, base) -> None:
                 assert starts[i] > starts[i + 1]
             else:
                 assert starts[i] < starts[i + 1]
+
+
+_PLAIN = [
+    *"ابتجحدرسعفقكلمنهويةىء",
+    *("لا", "لأ", "ل", "ا"),
+    *"\u064e\u064f\u0650\u0651\u0652",
+    *"ab12٣٤.,()«»",
+    *(" ", " ", "   "),
+]
+plain_paragraphs = st.lists(st.sampled_from(_PLAIN), max_size=120).map("".join)
+
+
+@settings(max_examples=200, deadline=None)
+@given(plain_paragraphs, widths, modes)
+def test_fast_path_agrees_with_full_layout_on_plain_text(text, width, mode) -> None:
+    """Plain news text takes the string-level fast path: it must wrap exactly as the
+    cluster-by-cluster layout does."""
+    from tui.layout import _is_simple
+
+    lines = layout_paragraph(text, width, BaseDirection.RTL, mode)
+    assert line_breaks(text, width, mode) == [(line.start, line.end) for line in lines]
+    for line in lines:
+        assert line.cell_width <= width or sum(1 for w in line.widths if w) == 1
+    if _is_simple(text):
+        assert all(line.cell_width <= width for line in lines)
