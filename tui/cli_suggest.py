@@ -1,0 +1,105 @@
+"""``warraq suggest [CORPUS]``: pre-annotate a corpus with the built-in gazetteer.
+
+Every match becomes a pending suggestion in the store; re-running adds only what is new
+and never brings back a suggestion someone rejected (see ``store.suggest``). An article
+that cannot be read is reported on stderr and the run goes on; the exit status is 1 when
+some articles failed, 2 when nothing could be done.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from store.errors import WarraqError
+
+PROGRESS_MIN = 50
+EXIT_PARTIAL, EXIT_ERROR = 1, 2
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "suggest",
+        help="pre-annotate with the built-in gazetteer (pending suggestions)",
+        description="Match the built-in gazetteer of Middle East and world news names "
+        "against every article and store the matches as pending suggestions to accept (a) "
+        "or reject (x) in the app. Safe to re-run.",
+    )
+    parser.add_argument("corpus", nargs="?", metavar="CORPUS",
+                        help="folder of .txt pages, a .jsonl file or one page "
+                        "(default: the bundled sample corpus)")
+    parser.add_argument("--gazetteer", metavar="FILE", action="append",
+                        help="extra gazetteer data file read after the built-in ones "
+                        "(store/data/GAZETTEER.md); repeatable")
+    try:
+        from tui.cli import add_store_options
+    except ImportError:  # pragma: no cover
+        parser.add_argument("--store", metavar="DIR")
+        parser.add_argument("--schema", metavar="FILE")
+        parser.add_argument("--annotator", metavar="NAME")
+    else:
+        add_store_options(parser)
+    parser.set_defaults(run=run_suggest)
+
+
+def _progress(items: Iterable[Any], total: int, enabled: bool) -> Iterator[Any]:
+    if not enabled:
+        yield from items
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("suggesting", total=total)
+        for item in items:
+            yield item
+            bar.advance(task)
+
+
+def _meta_dict(meta: Any) -> dict[str, Any]:
+    keys = ("title", "date", "url", "source")
+    return {k: getattr(meta, k) for k in keys if getattr(meta, k, None) is not None}
+
+
+def run_suggest(args: argparse.Namespace) -> int:
+    from store.corpus import Corpus, sample_corpus_path
+    from store.gazetteer import Gazetteer, default_paths
+    from store.paths import resolve_store_dir
+    from store.schema import Schema
+    from store.store import Store
+    from store.suggest import SuggestCounts, suggest_article
+
+    corpus = Corpus.open(args.corpus or sample_corpus_path())
+    extra = getattr(args, "gazetteer", None)
+    gazetteer = (Gazetteer.from_files([*default_paths(), *extra]) if extra
+                 else Gazetteer.default())
+    schema = Schema.load(args.schema) if getattr(args, "schema", None) else Schema.load(None)
+    store = Store.open(resolve_store_dir(getattr(args, "store", None)), schema,
+                       annotator=getattr(args, "annotator", None), require_write=True)
+    counts = SuggestCounts()
+    for error in corpus.errors:  # articles the corpus could not even index
+        counts.failed += 1
+        print(f"warraq: {error}", file=sys.stderr)
+    ids = list(corpus.ids)
+    show = sys.stderr.isatty() and len(ids) > PROGRESS_MIN
+    try:
+        for article_id in _progress(ids, len(ids), show):
+            try:
+                article = corpus.load(article_id)
+                suggest_article(store, article_id, article.text, _meta_dict(article.meta),
+                                gazetteer, counts)
+            except WarraqError as error:
+                counts.failed += 1
+                print(f"warraq: {error}", file=sys.stderr)
+    finally:
+        store.close()
+    print(
+        f"{counts.added} suggestions added in {counts.articles} articles"
+        f" ({counts.already} already in the store, {counts.unknown_label} with labels"
+        f" not in the schema, {counts.failed} articles failed); store: {store.root}"
+    )
+    if counts.failed:
+        return EXIT_ERROR if counts.articles == 0 else EXIT_PARTIAL
+    return 0
