@@ -44,6 +44,9 @@ def new_id(prefix: str) -> str:
     return f"{prefix}{uuid.uuid4().hex[:12]}"
 
 
+_FIELD_NAMES: dict[type, frozenset[str]] = {}
+
+
 class _Record:
     """Dict round-trip shared by every record; unknown keys are kept in ``extra`` so a newer
     writer's fields survive a read-modify-write by an older Warraq."""
@@ -60,7 +63,9 @@ class _Record:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Self:
-        names = {f.name for f in fields(cls)}  # type: ignore[arg-type]
+        names = _FIELD_NAMES.get(cls)
+        if names is None:  # cached: fields() per record made loading 1,000 spans slow
+            names = _FIELD_NAMES[cls] = frozenset(f.name for f in fields(cls))  # type: ignore[arg-type]
         known = {k: v for k, v in data.items() if k in names and k != "extra"}
         extra = {k: v for k, v in data.items() if k not in names}
         obj = cls(**known)

@@ -967,7 +967,7 @@ def _build_article(data: dict[str, Any], path: Path) -> StoredArticle:
         items = sorted(data.get(table, {}).items(), key=lambda kv: _doc_key(kv[0]))
         for doc_id, doc in items:
             try:
-                rec = cls.from_dict(copy.deepcopy(doc))
+                rec = cls.from_dict(dict(doc))  # freshly parsed: no deep copy needed
                 if not isinstance(rec.id, str):
                     raise TypeError("id is not a string")
             except (TypeError, ValueError, KeyError, AttributeError) as exc:
