@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-
 import pytest
+
+from tests_support import require_tool  # noqa: F401  (kept importable from conftest)
 
 
 @pytest.fixture(autouse=True)
@@ -14,13 +13,3 @@ def _isolated_store(tmp_path, monkeypatch):
     monkeypatch.setenv("WARRAQ_STORE", str(tmp_path / "store"))
     monkeypatch.setenv("WARRAQ_ANNOTATOR", "tester")
     monkeypatch.setenv("WARRAQ_NO_BDSM", "1")
-
-
-def require_tool(name: str) -> str:
-    """Path of an external tool; skip without it, unless CI demands it (WARRAQ_REQUIRE_TOOLS)."""
-    path = shutil.which(name)
-    if path is None:
-        if os.environ.get("WARRAQ_REQUIRE_TOOLS"):
-            pytest.fail(f"{name} is required in CI but not installed")
-        pytest.skip(f"{name} not installed")
-    return path

@@ -1,0 +1,55 @@
+"""Screens as a user sees them, on the sample corpus (pytest-textual-snapshot).
+
+Update after an intended change with ``pytest tests/ui/test_snapshots.py --snapshot-update``
+and look at the report before committing the new SVGs.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tui.app import prepare_app
+
+SIZE = (120, 36)
+# The status bar shows the store path, so snapshots use one fixed path.
+STORE = Path("/tmp/warraq-snapshot-store")
+
+
+@pytest.fixture
+def app():
+    shutil.rmtree(STORE, ignore_errors=True)
+    yield prepare_app(None, store_dir=str(STORE), annotator="tester")
+    shutil.rmtree(STORE, ignore_errors=True)
+
+
+class TestArticleList:
+    def test_list_on_sample_corpus(self, snap_compare, app) -> None:
+        assert snap_compare(app, terminal_size=SIZE)
+
+    def test_list_search(self, snap_compare, app) -> None:
+        async def search(pilot) -> None:
+            await pilot.press("slash")
+            pilot.app.screen.query_one("#search").value = "الأسد"
+            await pilot.pause()
+
+        assert snap_compare(app, terminal_size=SIZE, run_before=search)
+
+
+class TestReader:
+    def test_reader_first_article(self, snap_compare, app) -> None:
+        assert snap_compare(app, terminal_size=SIZE, press=["enter"])
+
+    def test_reader_selection_across_words(self, snap_compare, app) -> None:
+        keys = ["down", "down", "enter", "down", "v", "left", "left", "left"]
+        assert snap_compare(app, terminal_size=SIZE, press=keys)
+
+    def test_reader_at_200_columns(self, snap_compare, app) -> None:
+        assert snap_compare(app, terminal_size=(200, 50), press=["j", "j", "j", "enter"])
+
+
+class TestHelp:
+    def test_help_for_reader(self, snap_compare, app) -> None:
+        assert snap_compare(app, terminal_size=SIZE, press=["enter", "question_mark"])
