@@ -197,18 +197,28 @@ def read(path: Path, *, known_labels: set[str] | None = None) -> ImportReport:
     return report
 
 
-def _resolve(text: str, u16: Utf16Map, value: dict[str, Any]) -> tuple[Any, Any]:
-    """Offsets as code points, trying the code point reading first, then UTF-16."""
+def _resolve(text: str, u16: Utf16Map, value: dict[str, Any], prefer: str) -> tuple[Any, Any]:
+    """Offsets as code points: the reading (code points or UTF-16) whose slice equals
+    ``value.text``, trying the file's declared unit first."""
     s, e, quoted = value.get("start"), value.get("end"), value.get("text")
     if not (isinstance(s, int) and isinstance(e, int)):
         return s, e
-    if quoted is None or text[s:e] == quoted:
+
+    def as_cp() -> tuple[int, int]:
         return s, e
-    try:
-        cs, ce = u16.to_codepoint(s), u16.to_codepoint(e)
-    except ValueError:
-        return s, e
-    return (cs, ce) if text[cs:ce] == quoted else (s, e)
+
+    def as_u16() -> tuple[int, int]:
+        return u16.to_codepoint(s), u16.to_codepoint(e)
+
+    readings = [as_u16, as_cp] if prefer == "utf16" else [as_cp, as_u16]
+    for reading in readings:
+        try:
+            cs, ce = reading()
+        except ValueError:
+            continue
+        if 0 <= cs < ce <= len(text) and (quoted is None or text[cs:ce] == quoted):
+            return cs, ce
+    return s, e
 
 
 def _task(task: Any, path: Path, lineno: int, report: ImportReport,
@@ -228,10 +238,11 @@ def _task(task: Any, path: Path, lineno: int, report: ImportReport,
     except ValueError:
         report.problem(path, lineno, f"unknown article status {tmeta.get('status')!r}")
     ann.annotators = [str(a) for a in tmeta.get("annotators", []) if a]
+    prefer = str(tmeta.get("offsets", "codepoint"))
     for block in task.get("annotations") or []:
         if isinstance(block, dict) and not block.get("was_cancelled"):
             _results_into(block.get("result") or [], ann, text, u16, SpanStatus.ACCEPTED,
-                          "human", None, path, lineno, report, known_labels)
+                          "human", None, path, lineno, report, known_labels, prefer)
     for pred in task.get("predictions") or []:
         if not isinstance(pred, dict):
             continue
@@ -240,14 +251,15 @@ def _task(task: Any, path: Path, lineno: int, report: ImportReport,
         if version.startswith(REJECTED_PREFIX):
             status, version = SpanStatus.REJECTED, version[len(REJECTED_PREFIX):]
         _results_into(pred.get("result") or [], ann, text, u16, status, version,
-                      pred.get("score"), path, lineno, report, known_labels)
+                      pred.get("score"), path, lineno, report, known_labels, prefer)
     meta = data.get("meta") if isinstance(data.get("meta"), dict) else {}
     return GoldDoc(id=art_id, text=text, meta=dict(meta), annotations=ann, line=lineno)
 
 
 def _results_into(results: list[Any], ann: ArticleAnnotations, text: str, u16: Utf16Map,
                   status: SpanStatus, origin: str, score: Any, path: Path, lineno: int,
-                  report: ImportReport, known_labels: set[str] | None) -> None:
+                  report: ImportReport, known_labels: set[str] | None,
+                  prefer: str = "codepoint") -> None:
     ents: dict[str, EntitySpan] = {}
     events: dict[str, Event] = {}
     attrs: list[dict[str, Any]] = []
@@ -270,7 +282,7 @@ def _results_into(results: list[Any], ann: ArticleAnnotations, text: str, u16: U
             continue
         if rtype not in ("labels", "hypertextlabels") or not value.get("labels"):
             continue
-        s, e = _resolve(text, u16, value)
+        s, e = _resolve(text, u16, value, prefer)
         label = value["labels"][0]
         labels = known_labels if name not in ("trigger", "highlight") else None
         if not check_span(report, path, lineno, text, s, e, label, value.get("text"), labels,

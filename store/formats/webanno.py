@@ -35,7 +35,7 @@ from store.formats.common import (
 
 HEADER = "#FORMAT=WebAnno TSV 3.3"
 LAYER = "de.tudarmstadt.ukp.dkpro.core.api.ner.type.NamedEntity"
-IDS_FILE = "warraq-ids.tsv"
+IDS_FILE = "warraq-ids.txt"
 
 _ESCAPES = [("\\", "\\\\"), ("[", "\\["), ("]", "\\]"), ("|", "\\|"), ("_", "\\_"),
             ("->", "\\->"), (";", "\\;"), ("\t", "\\t"), ("\n", "\\n"), ("*", "\\*")]
