@@ -15,7 +15,7 @@ from __future__ import annotations
 import unicodedata
 from functools import lru_cache
 
-from rich.cells import cell_len
+from rich.cells import cell_len, get_character_cell_size
 
 from tui.glyphs import DOTTED_CIRCLE, is_control, visible_text
 
@@ -104,6 +104,23 @@ def _shaped(ch: str, joins_before: bool, joins_after: bool) -> str:
     return form or ch
 
 
+# Per character: (kind, joining type, cells); kind 0 = base, 1 = combining mark, 2 = control.
+_INFO: dict[str, tuple[int, str, int]] = {}
+
+
+def _info(ch: str) -> tuple[int, str, int]:
+    info = _INFO.get(ch)
+    if info is None:
+        if is_control(ch):
+            info = (2, "U", 1)
+        elif unicodedata.category(ch)[0] == "M":
+            info = (1, "T", get_character_cell_size(ch))
+        else:
+            info = (0, joining_type(ch), get_character_cell_size(ch))
+        _INFO[ch] = info
+    return info
+
+
 @lru_cache(maxsize=65536)
 def shape_word(
     word: str, shape: bool = True
@@ -118,50 +135,68 @@ def shape_word(
     """
     starts: list[int] = []
     bases: list[str] = []
+    types: list[str] = []
     marks: list[str] = []
+    widths: list[int] = []
     n = len(word)
     i = 0
     while i < n:
         ch = word[i]
+        kind, jt, cells = _info(ch)
         starts.append(i)
-        if is_control(ch):
+        if kind == 2:
             bases.append(visible_text(ch))
+            types.append("U")
             marks.append("")
+            widths.append(1)
             i += 1
             continue
-        base = ch
-        if _is_mark(ch):
-            base = DOTTED_CIRCLE
+        if kind == 1:
+            base, jt, cells = DOTTED_CIRCLE, "U", 1
             j = i
         else:
+            base = ch
             j = i + 1
             if shape and ch == LAM and j < n and word[j] in ALEFS:
                 base = ch + word[j]
+                jt = "R"
                 j += 1
         k = j
-        while k < n and _is_mark(word[k]) and not is_control(word[k]):
+        while k < n:
+            info = _info(word[k])
+            if info[0] != 1:
+                break
+            cells += info[2]
             k += 1
         bases.append(base)
-        marks.append(word[j:k])
+        types.append(jt)
+        mark_text = word[j:k]
+        marks.append(mark_text)
+        if "\ufe0f" in mark_text:  # emoji presentation may widen a narrow symbol
+            cells = cell_len(base + mark_text)
+        widths.append(cells or 1)
         i = k
-    glyphs = _join(bases, marks) if shape else [b + m for b, m in zip(bases, marks, strict=True)]
-    widths = tuple(cell_len(g) or 1 for g in glyphs)
-    return tuple(starts), tuple(glyphs), widths
+    if shape:
+        glyphs = _join(bases, types, marks)
+    else:
+        glyphs = [b + m for b, m in zip(bases, marks, strict=True)]
+    return tuple(starts), tuple(glyphs), tuple(widths)
 
 
-def _join(bases: list[str], marks: list[str]) -> list[str]:
-    types = [joining_type(b[-1]) if len(b) == 2 else joining_type(b) for b in bases]
+def _join(bases: list[str], types: list[str], marks: list[str]) -> list[str]:
     glyphs: list[str] = []
     count = len(bases)
     for k in range(count):
         base = bases[k]
         jt = types[k]
-        joins_before = k > 0 and jt in ("D", "R", "C") and types[k - 1] in ("D", "C")
+        if jt == "U" or jt == "T":
+            glyphs.append(base + marks[k])
+            continue
+        joins_before = k > 0 and types[k - 1] in ("D", "C")
         if len(base) == 2:  # lam-alef: the lam's joining decides the ligature's form
-            joins_before = k > 0 and types[k - 1] in ("D", "C")
             iso, fin = LAM_ALEF[base[1]]
             glyphs.append((fin if joins_before else iso) + marks[k])
             continue
-        joins_after = k + 1 < count and jt in ("D", "C") and types[k + 1] in ("D", "R", "C")
+        joins_after = jt != "R" and k + 1 < count and types[k + 1] in ("D", "R", "C")
         glyphs.append(_shaped(base, joins_before, joins_after) + marks[k])
     return glyphs
