@@ -31,7 +31,6 @@ CLEANING_VERSION = 1
 _LONG_LINE = 600
 # How many lines after the title may still hold header items (date, author, captions).
 _HEADER_LINES = 12
-_MAX_TITLE = 300
 
 _ARABIC_LETTER = re.compile("[\u0621-\u064a\u0671-\u06d3\u06fa-\u06ff]")
 _SENTENCE_PUNCT = re.compile("[.،,؛;!?؟:…]")
@@ -347,7 +346,12 @@ class _Cleaner:
         return None
 
     def _find_title(self) -> int | None:
-        """Index of the headline: the first line that is not a label, date or site chrome."""
+        """Index of the headline: the first line that is not a label, date or site chrome.
+
+        A one-word line is a section label when a longer headline follows it, but the
+        headline itself when the body comes next.
+        """
+        single_words: list[int] = []
         for index, line in enumerate(self.lines):
             parsed = date_line(line.text)
             if parsed is not None:
@@ -362,16 +366,28 @@ class _Cleaner:
             rule = self._common_furniture(line)
             if rule is None and _is_cut_marker(line):
                 rule = "cut-marker"
-            if rule is None and (line.words <= 1 or _is_section_label(line)):
+            if rule is None and _is_section_label(line):
                 rule = "section-label"
             if rule is not None:
                 self._drop(line, rule)
                 continue
-            title = line.text
-            self.page.title = title[:_MAX_TITLE].rstrip() if len(title) > _MAX_TITLE else title
-            self.title_key = normalize(self.page.title)
-            return index + 1
+            if line.words <= 1:
+                single_words.append(index)
+                continue
+            chosen = single_words[0] if single_words and _sentence_like(line) else index
+            return self._set_title(chosen, single_words)
+        if single_words:
+            return self._set_title(single_words[0], single_words)
         return None
+
+    def _set_title(self, chosen: int, single_words: list[int]) -> int:
+        for index in single_words:
+            if index < chosen:
+                self._drop(self.lines[index], "section-label")
+        line = self.lines[chosen]
+        self.page.title = line.text  # never shortened: the title is part of the text
+        self.title_key = line.key
+        return chosen + 1
 
     def _fallback(self) -> CleanedPage:
         """Nothing looked like a headline: keep every line rather than return nothing."""

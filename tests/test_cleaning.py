@@ -227,3 +227,19 @@ def test_properties_on_random_pages(lines):
     if raw.strip():
         assert page.text.strip()
     assert "\n\n\n" not in page.text
+
+
+def test_a_huge_single_line_is_kept_whole():
+    """The title is part of the text: a 1 MB first line must not be shortened or lost."""
+    line = "كلمة " * 200_000
+    page = clean_page(line + "\nسطر ثان.")
+    assert page.title == line.strip()
+    assert page.text == line.strip() + "\n\nسطر ثان."
+
+
+def test_one_word_headline_versus_one_word_label():
+    body = "جرت الانتخابات اليوم في أجواء هادئة، وفق المراقبين."
+    assert clean_page(f"انتخابات\n{body}").title == "انتخابات"
+    labelled = clean_page(f"سوريا\nوزير الخارجية يصل إلى دمشق\n{body}")
+    assert labelled.title == "وزير الخارجية يصل إلى دمشق"
+    assert "سوريا" not in labelled.text
