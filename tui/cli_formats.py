@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TextIO
 
-from store.errors import WarraqError
+from store.errors import ImportFormatError, StoreError, WarraqError
 from store.formats import brat, conll, doccano, labelstudio, native, spacy_docbin, webanno
 from store.formats.common import (
     TAGSETS,
@@ -200,7 +200,7 @@ class MergeStats:
     kept_rejected: int = 0
     events_added: int = 0
     highlights_added: int = 0
-    problems: list[str] = field(default_factory=list)
+    problems: list[tuple[int | None, str]] = field(default_factory=list)
 
 
 class _ArticleIndex:
@@ -265,7 +265,6 @@ def merge_doc(store: Any, index: _ArticleIndex, doc: GoldDoc, as_gold: bool, sou
         stats.articles_new += 1
     else:
         stats.articles_matched += 1
-        store.attach(art_id, placed.text, (store.get(art_id).meta or {}))
     existing = store.annotations(art_id)
     by_key: dict[tuple[int, int, str], EntitySpan] = {
         (e.start, e.end, e.label): e for e in existing.entities}
@@ -284,8 +283,9 @@ def merge_doc(store: Any, index: _ArticleIndex, doc: GoldDoc, as_gold: bool, sou
             id_map[e.id] = old.id
             if (as_gold and status == SpanStatus.ACCEPTED
                     and old.status == SpanStatus.PENDING):
-                store.update_entity(art_id, old.id, status=SpanStatus.ACCEPTED)
-                stats.entities_accepted += 1
+                if _safely(stats, doc, store.update_entity, art_id, old.id,
+                           status=SpanStatus.ACCEPTED) is not None:
+                    stats.entities_accepted += 1
             elif old.status == SpanStatus.REJECTED and status != SpanStatus.REJECTED:
                 stats.kept_rejected += 1
             else:
@@ -296,7 +296,9 @@ def merge_doc(store: Any, index: _ArticleIndex, doc: GoldDoc, as_gold: bool, sou
             new.id = EntitySpan(start=0, end=1, text="", label="").id
         if origin == HUMAN and getattr(store, "annotator", None) and not new.annotator:
             new.annotator = store.annotator
-        added = store.add_entity(art_id, new)
+        added = _safely(stats, doc, store.add_entity, art_id, new)
+        if added is None:
+            continue
         added_id = getattr(added, "id", new.id)
         taken_ids.add(added_id)
         id_map[e.id] = added_id
@@ -314,21 +316,35 @@ def merge_doc(store: Any, index: _ArticleIndex, doc: GoldDoc, as_gold: bool, sou
         new_ev = replace(ev, arguments=args, extra=dict(ev.extra))
         if not as_gold:
             new_ev.status, new_ev.origin = SpanStatus.PENDING, source
-        store.add_event(art_id, new_ev)
+        if _safely(stats, doc, store.add_event, art_id, new_ev) is None:
+            continue
         ev_keys.add((ev.type, ev.trigger_start, ev.trigger_end))
         stats.events_added += 1
     if as_gold:
         hl_keys = {(h.start, h.end, h.category) for h in existing.highlights}
         for h in placed.annotations.highlights:
             if (h.start, h.end, h.category) not in hl_keys:
-                store.add_highlight(art_id, replace(h, extra=dict(h.extra)))
+                if _safely(stats, doc, store.add_highlight, art_id,
+                           replace(h, extra=dict(h.extra))) is None:
+                    continue
                 hl_keys.add((h.start, h.end, h.category))
                 stats.highlights_added += 1
         labels = list(existing.doc_labels)
         new_labels = [lab for lab in placed.annotations.doc_labels if lab not in labels]
         if new_labels:
-            store.set_doc_labels(art_id, labels + new_labels)
+            _safely(stats, doc, store.set_doc_labels, art_id, labels + new_labels)
     return None
+
+
+def _safely(stats: MergeStats, doc: GoldDoc, fn: Any, *args: Any, **kwargs: Any) -> Any:
+    """Run one store mutation; a record the store refuses (unknown event type, role,
+    attribute, document label) is reported against the record's line, the rest goes on."""
+    try:
+        result = fn(*args, **kwargs)
+    except StoreError as exc:
+        stats.problems.append((doc.line, exc.reason))
+        return None
+    return True if result is None else result
 
 
 def read_file(fmt: str, path: Path, known_labels: set[str] | None) -> ImportReport:
@@ -353,7 +369,7 @@ def import_report(store: Any, report: ImportReport, as_gold: bool, source: str,
         for doc in progress_iter(report.docs, len(report.docs), "importing", progress):
             problem = merge_doc(store, index, doc, as_gold, source, stats)
             if problem:
-                stats.problems.append(problem)
+                stats.problems.append((doc.line, problem))
     return stats
 
 
@@ -369,8 +385,8 @@ def run_import(args: argparse.Namespace) -> int:
         stats = import_report(store, report, args.as_ == "gold", source, _progress_enabled())
     finally:
         store.close()
-    for problem in stats.problems:
-        print(f"warraq: {path}: {problem}", file=sys.stderr)
+    for line, reason in stats.problems:
+        print(f"warraq: {ImportFormatError(reason, path, line)}", file=sys.stderr)
     print(f"warraq: imported {stats.entities_added} entities, {stats.events_added} events, "
           f"{stats.highlights_added} highlights into {stats.articles_matched} stored and "
           f"{stats.articles_new} new articles ({stats.duplicates} duplicates skipped, "
