@@ -406,7 +406,7 @@ def layout_paragraph(
     """
     _check_mode(mode)
     base = BaseDirection(base)
-    breaks = _wrap(text, width, mode == "app")
+    breaks = line_breaks(text, width, mode)
     paragraph = _analyse(text, str(base), mode)
     return tuple(
         _line(paragraph, len(text), start, end, width, mode == "app") for start, end in breaks
