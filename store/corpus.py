@@ -116,6 +116,11 @@ def _optional_str(record: dict[str, Any], key: str, path: Path, line: int) -> st
 
 def parse_record(raw: bytes, path: Path, line: int, offset: int) -> Article:
     """One JSONL line as an article; a ``CorpusError`` names ``FILE:LINE`` and the problem."""
+    meta, text = _parse_record(raw, path, line, offset)
+    return Article(meta, text, text_sha256(text))
+
+
+def _parse_record(raw: bytes, path: Path, line: int, offset: int) -> tuple[ArticleMeta, str]:
     try:
         decoded = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -175,7 +180,7 @@ def parse_record(raw: bytes, path: Path, line: int, offset: int) -> Article:
         byte_offset=offset,
         extra=extra,
     )
-    return Article(meta, text, text_sha256(text))
+    return meta, text
 
 
 @dataclass
@@ -265,7 +270,7 @@ class Corpus:
                     continue
                 records += 1
                 try:
-                    meta = parse_record(raw, file, number, start).meta
+                    meta, _ = _parse_record(raw, file, number, start)
                 except CorpusError as exc:
                     errors.append(exc)
                     continue

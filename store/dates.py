@@ -17,7 +17,7 @@ import datetime as _dt
 import re
 from dataclasses import dataclass
 
-from store.arabic import key_span_to_text_span, normalize_key
+from store.arabic import key_span_to_text_span, normalize, normalize_key
 
 # Month names in key form (no hamza on alef, ى→ي, ة→ه, no harakat, lower-case Latin).
 _MONTHS: dict[str, int] = {}
@@ -86,6 +86,8 @@ _DATE_TIME_GAP = re.compile(
 _HIJRI = re.compile(r"\s*ه(?!\w)")
 
 _MIN_YEAR, _MAX_YEAR = 1000, 2999
+# Every date form has digits (ASCII, Arabic-Indic or Persian): a fast way to skip prose.
+_DIGIT = re.compile("[0-9\u0660-\u0669\u06f0-\u06f9]")
 
 
 @dataclass(frozen=True)
@@ -168,9 +170,14 @@ def _adjacent_time(key: str, start: int, end: int) -> tuple[int, int, str] | Non
 
 def parse_date(s: str) -> ParsedDate | None:
     """The first valid date written in ``s`` (with its adjacent time), else ``None``."""
-    if not s:
+    if not s or _DIGIT.search(s) is None:
         return None
-    key, index = normalize_key(s)
+    if not _candidates(normalize(s)):  # cheap key first; the index map only for a hit
+        return None
+    if s.isascii():  # "2023-03-15T08:39:00Z" from JSONL metadata: nothing to fold
+        key, index = s.lower(), list(range(len(s) + 1))
+    else:
+        key, index = normalize_key(s)
     for start, end, iso in _candidates(key):
         time = _adjacent_time(key, start, end)
         lo, hi = start, end

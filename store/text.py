@@ -65,6 +65,8 @@ def _check_text(text: str, path: str | Path | None) -> None:
         raise CorpusError("empty file, no article text", _where(path))
     if not _VISIBLE.search(text):
         raise CorpusError("whitespace-only file, no article text", _where(path))
+    if _CONTROL.search(text) is None:
+        return
     controls = sum(1 for _ in _CONTROL.finditer(text))
     if controls / len(text) > _BINARY_CONTROL_SHARE:
         raise CorpusError("binary file (mostly control characters), not text", _where(path))
@@ -79,7 +81,8 @@ def canonical_text(raw: bytes | str, path: str | Path | None = None) -> str:
     text = _decode(raw, path) if isinstance(raw, bytes | bytearray) else raw
     if text.startswith(BOM):
         text = text[1:]
-    text = _NEWLINES.sub("\n", text)
+    if "\r" in text or "\x85" in text or "\u2028" in text or "\u2029" in text:
+        text = _NEWLINES.sub("\n", text)
     _check_text(text, path)
     return unicodedata.normalize("NFC", text)
 
