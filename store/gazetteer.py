@@ -43,6 +43,8 @@ from store.errors import GazetteerError
 # inflection when two define the same key (``سورية`` the country, not the adjective).
 EXPLICIT, TEMPLATE, GENERATED = 3, 2, 1
 CLITIC_PENALTY = 0.95
+_PROCLITIC_LETTERS = frozenset("وفبلك")
+_START_CACHE_SIZE = 200_000
 DATA_GLOB = "gazetteer_*.tsv"
 _PLACEHOLDER = re.compile(r"\{(\w+)(\?)?\}")
 _LABEL = re.compile(r"^[A-Z][A-Z_]*$")
@@ -100,6 +102,7 @@ class Gazetteer:
         self._stop: set[tuple[str, ...]] = set()
         self.size = 0
         self.conflicts: list[tuple[str, str, str]] = []  # (form, kept label, dropped label)
+        self._start_cache: dict[str, list[tuple[str, _Node]]] = {}
 
     # ------------------------------------------------------------------ building
 
@@ -110,6 +113,7 @@ class Gazetteer:
         """
         if keys is None:
             keys = key_tokens(form)
+        self._start_cache.clear()
         if not keys or keys in self._stop:
             return
         level = self._root
@@ -133,6 +137,7 @@ class Gazetteer:
         """Drop a form (a STOP line) and keep it from being added later."""
         keys = key_tokens(form)
         self._stop.add(keys)
+        self._start_cache.clear()
         level, node = self._root, None
         for key in keys:
             node = level.get(key)
@@ -183,17 +188,11 @@ class Gazetteer:
         """All names in ``text``, longest first, non-overlapping, in text order."""
         tokens = tokenize(text)
         keys = [normalize(t.text) for t in tokens]
-        root = self._root
         out: list[Match] = []
         i, n = 0, len(tokens)
         while i < n:
             best: tuple[int, Entry, bool] | None = None  # (last token index, entry, stripped)
-            for prefix, stem in split_proclitics(keys[i]):
-                if prefix.endswith("ال") or prefix.endswith("لل"):
-                    continue  # the article is never stripped (see module doc)
-                node = root.get(stem)
-                if node is None:
-                    continue
+            for prefix, node in self._starts(keys[i]):
                 j, found = i, None
                 if node.value is not None and not (prefix and node.value.exact):
                     found = (i, node.value)
@@ -202,7 +201,7 @@ class Gazetteer:
                     if nxt is None:
                         break
                     node, j = nxt, j + 1
-                    if node.value is not None:
+                    if node.value is not None and not (prefix and node.value.exact):
                         found = (j, node.value)
                 if found is not None and (best is None or found[0] > best[0]):
                     best = (found[0], found[1], bool(prefix))
@@ -215,6 +214,27 @@ class Gazetteer:
             out.append(Match(start, end, text[start:end], entry.label, entry.entry, score))
             i = last + 1
         return out
+
+    def _starts(self, key: str) -> list[tuple[str, _Node]]:
+        """Trie nodes a token can start a name at, as (stripped prefix, node); memoized,
+        since news repeats its tokens and splitting clitics is the matcher's main cost."""
+        cached = self._start_cache.get(key)
+        if cached is not None:
+            return cached
+        root = self._root
+        if key[:1] in _PROCLITIC_LETTERS:
+            starts = [
+                (prefix, root[stem])
+                for prefix, stem in split_proclitics(key)
+                # The article is never stripped (see the module doc).
+                if stem in root and not (prefix.endswith("ال") or prefix.endswith("لل"))
+            ]
+        else:
+            starts = [("", root[key])] if key in root else []
+        if len(self._start_cache) >= _START_CACHE_SIZE:
+            self._start_cache.clear()
+        self._start_cache[key] = starts
+        return starts
 
     def __len__(self) -> int:
         return self.size
