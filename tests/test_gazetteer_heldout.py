@@ -68,7 +68,7 @@ def evaluate(gaz: Gazetteer) -> dict[str, object]:
 
 
 def test_markup_parser_keeps_offsets() -> None:
-    text, gold = parse("زار [بوتين|PERS] [بموسكو|GPE] و[وليد|O] هنا")
+    text, gold = parse("زار [بوتين|PERS] [بموسكو|GPE] [وليد|O] هنا")
     assert text == "زار بوتين بموسكو وليد هنا"
     assert {text[s:e] for s, e, _ in gold} == {"بوتين", "بموسكو"}
 
