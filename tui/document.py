@@ -70,7 +70,11 @@ class DocumentLayout:
         self.paragraphs = paragraph_spans(text)
         rows: list[Row] = []
         for index, (p_start, p_end) in enumerate(self.paragraphs):
-            breaks = line_breaks(text[p_start:p_end], self.width) if p_end > p_start else []
+            breaks = (
+                line_breaks(text[p_start:p_end], self.width, mode)
+                if p_end > p_start
+                else []
+            )
             if not breaks:
                 rows.append(Row(index, 0, p_start, p_end))
                 continue

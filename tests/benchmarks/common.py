@@ -60,14 +60,28 @@ def fmt(stats: dict[str, float]) -> str:
 
 
 async def press_and_paint(pilot, key: str) -> float:
-    """Seconds from posting a key to the screen having rendered its update.
+    """CPU seconds the app spends on one key: handling it and rendering the update.
 
-    ``pilot.press`` returns once the key's handlers have run; we then run the screen's
-    update step at once (what Textual's frame timer would do next) so the figure covers
-    handling plus the compositor rendering every dirty line, without the timer's wait.
+    ``pilot.press`` returns once the key's handlers (and the messages they post) have run;
+    the screen's update step (what Textual's frame timer does next) is then run at once, so
+    the figure covers handling plus the compositor rendering every dirty line. Process CPU
+    time, not wall time, is used: the pilot's own waits sleep, and other processes on a
+    shared machine do not count. Subtract ``baseline`` (a key nobody binds) for the
+    harness's own cost.
     """
     screen = pilot.app.screen
-    t0 = time.perf_counter()
+    c0 = time.process_time()
     await pilot.press(key)
     screen._on_timer_update()
-    return time.perf_counter() - t0
+    return time.process_time() - c0
+
+
+async def key_costs(pilot, keys: list[str], rounds: int = 3) -> tuple[list[float], list[float]]:
+    """(net CPU per key, harness baseline per key) over ``rounds`` passes of ``keys``."""
+    baseline = [await press_and_paint(pilot, "f19") for _ in range(40)]
+    base = statistics.median(baseline)
+    samples: list[float] = []
+    for _ in range(rounds):
+        for key in keys:
+            samples.append(max(0.0, await press_and_paint(pilot, key) - base))
+    return samples, baseline

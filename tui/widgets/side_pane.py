@@ -11,40 +11,24 @@ from typing import Any
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
+from textual.containers import Vertical
+from textual.widget import Widget
 from textual.widgets import Static
 
 from tui.visual_text import VisualText
 
 
-class SidePane(Static):
-    """Metadata card of the open article plus the cursor target."""
-
-    DEFAULT_CSS = """
-    SidePane { padding: 0 1; }
-    """
+class ArticleCard(Static):
+    """Metadata of the open article: updated once per article, so a relayout is fine."""
 
     def __init__(self, *, bidi: str = "app", **kwargs: Any) -> None:
         super().__init__("", **kwargs)
         self.bidi = bidi
-        self._meta: dict[str, Any] = {}
-        self._target: tuple[int, int, str] | None = None
-        self._selection = False
 
-    def show_article(self, meta: dict[str, Any]) -> None:
-        self._meta = meta
-        self._target = None
-        self._refresh()
+    def show(self, meta: dict[str, Any]) -> None:
+        self.update(self._renderable(meta))
 
-    def show_target(self, start: int, end: int, text: str, *, selection: bool) -> None:
-        self._target = (start, end, text)
-        self._selection = selection
-        self._refresh()
-
-    def _refresh(self) -> None:
-        self.update(self._renderable())
-
-    def _renderable(self) -> RenderableType:
-        meta = self._meta
+    def _renderable(self, meta: dict[str, Any]) -> RenderableType:
         if not meta:
             return Text("Open an article with enter.", style="italic dim")
         parts: list[RenderableType] = []
@@ -76,10 +60,60 @@ class SidePane(Static):
         parts.append(table)
         for notice in meta.get("notices", []):
             parts.append(Text(notice, style="bold yellow"))
-        if self._target is not None:
-            start, end, text = self._target
-            parts.append(Text(""))
-            heading = "selection" if self._selection else "word"
-            parts.append(Text(f"{heading} {start}–{end}", style="dim"))
-            parts.append(VisualText(text, "bold", mode=self.bidi))
         return Group(*parts)
+
+
+class TargetCard(Widget):
+    """The word or selection under the cursor. Fixed height, so following the cursor only
+    repaints these few lines instead of re-laying out the screen on every keypress."""
+
+    DEFAULT_CSS = """
+    TargetCard { height: 5; }
+    """
+
+    def __init__(self, *, bidi: str = "app", **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.bidi = bidi
+        self._target: tuple[int, int, str, bool] | None = None
+
+    def show(self, start: int, end: int, text: str, *, selection: bool) -> None:
+        self._target = (start, end, text, selection)
+        self.refresh()
+
+    def clear(self) -> None:
+        self._target = None
+        self.refresh()
+
+    def render(self) -> RenderableType:
+        if self._target is None:
+            return Text("")
+        start, end, text, selection = self._target
+        heading = "selection" if selection else "word"
+        return Group(
+            Text(f"{heading} {start}–{end}", style="dim"),
+            VisualText(text, "bold", mode=self.bidi),
+        )
+
+
+class SidePane(Vertical):
+    """Metadata card of the open article plus the cursor target."""
+
+    DEFAULT_CSS = """
+    SidePane { padding: 0 1; }
+    SidePane > ArticleCard { height: auto; }
+    """
+
+    def __init__(self, *, bidi: str = "app", **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.bidi = bidi
+
+    def compose(self):
+        yield ArticleCard(bidi=self.bidi)
+        yield TargetCard(bidi=self.bidi)
+
+    def show_article(self, meta: dict[str, Any]) -> None:
+        self.query_one(ArticleCard).show(meta)
+        self.query_one(TargetCard).clear()
+
+    def show_target(self, start: int, end: int, text: str, *, selection: bool) -> None:
+        self.query_one(TargetCard).show(start, end, text, selection=selection)
