@@ -44,3 +44,8 @@ class ImportFormatError(WarraqError):
 
 class GazetteerError(WarraqError):
     """A gazetteer data file line that does not parse (unknown kind, empty form, bad flag)."""
+
+
+class SuggesterError(WarraqError):
+    """A suggestion plugin that cannot be loaded, lacks its library or local model data, or
+    failed (or returned unusable spans) on an article."""

@@ -1,21 +1,25 @@
-"""Running the gazetteer over articles into a store as pending suggestions.
+"""Pending suggestions into a store, from the gazetteer or any other suggestion source.
 
 Suggestions are silver data for a human to accept or reject, so a run must be safe to
 repeat: a span already present with the same start, end and label — in any status, or as
 the original of a span a human corrected — is never added again. That is what keeps a
-rejected suggestion from coming back on the next run.
+rejected suggestion from coming back on the next run. Every source (the gazetteer, a
+plugged-in model, propagation of a decision, ``warraq import --as suggestions``) goes
+through :class:`SeenSpans`, so the rule lives in one place.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from store.gazetteer import Gazetteer, Match
 from store.records import EntitySpan, SpanStatus
 
 ORIGIN = "gazetteer"
+
+SpanKey = tuple[int, int, str]
 
 
 class _Store(Protocol):  # the part of store.store.Store used here
@@ -34,18 +38,77 @@ class SuggestCounts:
     articles: int = 0
     added: int = 0
     already: int = 0  # present in some status (or as a corrected original)
-    unknown_label: int = 0  # the schema lacks the gazetteer's label
+    unknown_label: int = 0  # the schema lacks the source's label
     failed: int = 0
+    invalid: int = 0  # spans a plugged-in suggester returned that do not fit the text
 
 
-def known_spans(annotations: Any) -> set[tuple[int, int, str]]:
+@dataclass(frozen=True)
+class Candidate:
+    """A span some source proposes: code point offsets into the article text, end-exclusive.
+
+    ``extra`` is stored on the span as extra fields (the gazetteer's canonical entry name).
+    """
+
+    start: int
+    end: int
+    label: str
+    score: float | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_match(cls, m: Match) -> Candidate:
+        return cls(m.start, m.end, m.label, round(m.score, 3), {"entry": m.entry})
+
+
+def known_spans(annotations: Any) -> set[SpanKey]:
     """(start, end, label) of every entity and of every corrected entity's original."""
-    seen: set[tuple[int, int, str]] = set()
+    seen: set[SpanKey] = set()
     for span in annotations.entities:
         seen.add((span.start, span.end, span.label))
         if span.original is not None:
             seen.add((span.original.start, span.original.end, span.original.label))
     return seen
+
+
+class SeenSpans:
+    """The "already decided" rule shared by every suggestion source.
+
+    A key is admitted once: not when an entity of the article has it (accepted, pending
+    or rejected) nor when it is what a human-corrected suggestion originally said.
+    """
+
+    def __init__(self, annotations: Any):
+        self.keys = known_spans(annotations)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.keys
+
+    def admit(self, start: int, end: int, label: str) -> bool:
+        """True (and remembered) when the span is new; False when it is already decided."""
+        key = (start, end, label)
+        if key in self.keys:
+            return False
+        self.keys.add(key)
+        return True
+
+
+def fresh_candidates(
+    candidates: Iterable[Candidate], annotations: Any, labels: set[str] | None = None,
+    counts: SuggestCounts | None = None,
+) -> list[Candidate]:
+    """The candidates not already in ``annotations`` and with a schema label; pure."""
+    counts = counts if counts is not None else SuggestCounts()
+    seen = SeenSpans(annotations)
+    fresh: list[Candidate] = []
+    for cand in candidates:
+        if labels is not None and cand.label not in labels:
+            counts.unknown_label += 1
+        elif not seen.admit(cand.start, cand.end, cand.label):
+            counts.already += 1
+        else:
+            fresh.append(cand)
+    return fresh
 
 
 def new_suggestions(
@@ -54,17 +117,44 @@ def new_suggestions(
 ) -> list[Match]:
     """The gazetteer matches in ``text`` not already in ``annotations``; pure, no store."""
     counts = counts if counts is not None else SuggestCounts()
-    seen = known_spans(annotations)
+    seen = SeenSpans(annotations)
     fresh: list[Match] = []
     for match in gazetteer.match(text):
         if labels is not None and match.label not in labels:
             counts.unknown_label += 1
-        elif (match.start, match.end, match.label) in seen:
+        elif not seen.admit(match.start, match.end, match.label):
             counts.already += 1
         else:
-            seen.add((match.start, match.end, match.label))
             fresh.append(match)
     return fresh
+
+
+def add_pending(
+    store: _Store, article_id: str, text: str, candidates: Iterable[Candidate], origin: str,
+    counts: SuggestCounts | None = None,
+) -> list[EntitySpan]:
+    """Store the new candidates of one attached article as pending spans of ``origin``.
+
+    All additions are one write and one undo step (``store.batch``); what is already
+    decided, or has a label outside the schema, is counted and skipped.
+    """
+    counts = counts if counts is not None else SuggestCounts()
+    labels = set(store.schema.entity_labels) if store.schema is not None else None
+    fresh = fresh_candidates(candidates, store.annotations(article_id), labels, counts)
+    added: list[EntitySpan] = []
+    if fresh:
+        with store.batch(f"{origin} suggestions for {article_id}"):
+            for c in fresh:
+                added.append(store.add_entity(
+                    article_id,
+                    EntitySpan(
+                        start=c.start, end=c.end, text=text[c.start:c.end], label=c.label,
+                        origin=origin, status=SpanStatus.PENDING, score=c.score,
+                        extra=dict(c.extra),
+                    ),
+                ))
+    counts.added += len(added)
+    return added
 
 
 def suggest_article(
@@ -77,19 +167,7 @@ def suggest_article(
     """
     counts = counts if counts is not None else SuggestCounts()
     store.attach(article_id, text, dict(meta or {}))
-    labels = set(store.schema.entity_labels) if store.schema is not None else None
-    fresh = new_suggestions(text, store.annotations(article_id), gazetteer, labels, counts)
-    if fresh:
-        with store.batch(f"gazetteer suggestions for {article_id}"):
-            for m in fresh:
-                store.add_entity(
-                    article_id,
-                    EntitySpan(
-                        start=m.start, end=m.end, text=m.text, label=m.label,
-                        origin=ORIGIN, status=SpanStatus.PENDING, score=round(m.score, 3),
-                        extra={"entry": m.entry},
-                    ),
-                )
+    added = add_pending(store, article_id, text,
+                        (Candidate.from_match(m) for m in gazetteer.match(text)), ORIGIN, counts)
     counts.articles += 1
-    counts.added += len(fresh)
-    return len(fresh)
+    return len(added)
