@@ -10,10 +10,11 @@ through :class:`SeenSpans`, so the rule lives in one place.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from store.errors import SuggesterError
 from store.gazetteer import Gazetteer, Match
 from store.records import EntitySpan, SpanStatus
 
@@ -41,6 +42,7 @@ class SuggestCounts:
     unknown_label: int = 0  # the schema lacks the source's label
     failed: int = 0
     invalid: int = 0  # spans a plugged-in suggester returned that do not fit the text
+    warnings: list[str] = field(default_factory=list)  # one line per article with bad spans
 
 
 @dataclass(frozen=True)
@@ -169,5 +171,91 @@ def suggest_article(
     store.attach(article_id, text, dict(meta or {}))
     added = add_pending(store, article_id, text,
                         (Candidate.from_match(m) for m in gazetteer.match(text)), ORIGIN, counts)
+    counts.articles += 1
+    return len(added)
+
+
+# ------------------------------------------------------------------ plugged-in suggesters
+
+
+def _candidate(item: Any, text: str) -> Candidate | str:
+    """One suggester item as a Candidate, or the reason it cannot be one."""
+    score: Any = None
+    extra: dict[str, Any] = {}
+    if isinstance(item, (tuple, list)):
+        if len(item) not in (3, 4):
+            return f"expected (start, end, label[, score]), got {len(item)} values"
+        start, end, label = item[0], item[1], item[2]
+        score = item[3] if len(item) == 4 else None
+    elif isinstance(item, Mapping):
+        start, end, label = item.get("start"), item.get("end"), item.get("label")
+        score = item.get("score")
+    elif all(hasattr(item, a) for a in ("start", "end", "label")):
+        start, end, label = item.start, item.end, item.label
+        score = getattr(item, "score", None)
+        entry = getattr(item, "entry", None)
+        if isinstance(entry, str):
+            extra["entry"] = entry
+    else:
+        return f"expected (start, end, label[, score]), got {type(item).__name__}"
+    if not all(isinstance(v, int) and not isinstance(v, bool) for v in (start, end)):
+        return f"offsets must be integers, got {start!r}, {end!r}"
+    if not 0 <= start < end <= len(text):
+        return f"span [{start}, {end}) outside a text of {len(text)} characters"
+    if not isinstance(label, str) or not label:
+        return f"span [{start}, {end}) has no label"
+    if score is not None:
+        if isinstance(score, bool) or not isinstance(score, (int, float)):
+            return f"score must be a number, got {score!r}"
+        score = round(float(score), 3)
+    return Candidate(start, end, label, score, extra)
+
+
+def run_suggester(
+    name: str, fn: Callable[[str], Iterable[Any]], text: str, article_id: str,
+    counts: SuggestCounts | None = None,
+) -> list[Candidate]:
+    """Call a suggester on one text and keep the spans that fit it.
+
+    An exception inside the suggester becomes one ``SuggesterError`` line naming the
+    suggester and the article (the caller goes on with the next article); spans that do
+    not fit the text are dropped, counted and summed up in one warning line.
+    """
+    counts = counts if counts is not None else SuggestCounts()
+    try:
+        items = list(fn(text))
+    except SuggesterError:
+        raise
+    except Exception as exc:
+        first = (str(exc).strip().splitlines() or [""])[0]
+        detail = f"{type(exc).__name__}: {first}" if first else type(exc).__name__
+        raise SuggesterError(f"suggester {name!r} failed on article {article_id!r}: "
+                             f"{detail}") from None
+    good: list[Candidate] = []
+    problems: list[str] = []
+    for item in items:
+        cand = _candidate(item, text)
+        if isinstance(cand, str):
+            problems.append(cand)
+        else:
+            good.append(cand)
+    if problems:
+        counts.invalid += len(problems)
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        counts.warnings.append(f"suggester {name!r} on article {article_id!r}: "
+                               f"{problems[0]}{more}; those spans were skipped")
+    return good
+
+
+def suggest_with(
+    store: _Store, article_id: str, text: str, meta: Mapping[str, Any] | None, name: str,
+    fn: Callable[[str], Iterable[Any]], counts: SuggestCounts | None = None,
+) -> int:
+    """Add one suggester's pending spans (origin ``name``) to one article; how many were
+    new. Raises ``SuggesterError`` when the suggester fails; nothing is written then."""
+    counts = counts if counts is not None else SuggestCounts()
+    candidates = run_suggester(name, fn, text, article_id, counts)
+    store.attach(article_id, text, dict(meta or {}))
+    added = add_pending(store, article_id, text, candidates, name, counts)
     counts.articles += 1
     return len(added)

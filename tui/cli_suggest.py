@@ -1,9 +1,11 @@
-"""``warraq suggest [CORPUS]``: pre-annotate a corpus with the built-in gazetteer.
+"""``warraq suggest [CORPUS]``: pre-annotate a corpus with the built-in gazetteer or a
+plugged-in model (``--suggester NAME|module:callable``, see ``store.suggesters``).
 
-Every match becomes a pending suggestion in the store; re-running adds only what is new
-and never brings back a suggestion someone rejected (see ``store.suggest``). An article
-that cannot be read is reported on stderr and the run goes on; the exit status is 1 when
-some articles failed, 2 when nothing could be done.
+Every match becomes a pending suggestion in the store, its origin the suggester's name;
+re-running adds only what is new and never brings back a suggestion someone rejected (see
+``store.suggest``). An article that cannot be read, or on which a suggester fails, is
+reported on stderr in one line and the run goes on; the exit status is 1 when some
+articles failed, 2 when nothing could be done.
 """
 
 from __future__ import annotations
@@ -33,6 +35,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--gazetteer", metavar="FILE", action="append",
                         help="extra gazetteer data file read after the built-in ones "
                         "(store/data/GAZETTEER.md); repeatable")
+    parser.add_argument("--suggester", metavar="NAME", action="append",
+                        help="suggestion source: a registered name (gazetteer, spacy, "
+                        "stanza, camel, or one from the warraq.suggesters entry points) "
+                        "or module:callable returning (start, end, label[, score]) spans; "
+                        "repeatable (default: gazetteer)")
+    parser.add_argument("--model", metavar="PATH",
+                        help="local model folder (or extra gazetteer file) for the one "
+                        "--suggester; nothing is ever downloaded")
+    parser.add_argument("--source", metavar="NAME",
+                        help="origin recorded on the suggestions (default: the "
+                        "suggester's name)")
+    parser.add_argument("--list-suggesters", action="store_true",
+                        help="print the registered suggesters and exit")
     try:
         from tui.cli import add_store_options
     except ImportError:  # pragma: no cover
@@ -63,18 +78,46 @@ def _meta_dict(meta: Any) -> dict[str, Any]:
     return {k: getattr(meta, k) for k in keys if getattr(meta, k, None) is not None}
 
 
+def _suggesters(args: argparse.Namespace) -> list[tuple[str, Any]]:
+    """(origin, callable) for each requested suggester; load errors are one line."""
+    from store.suggesters import GazetteerSuggester, load_suggester
+
+    specs = list(getattr(args, "suggester", None) or ["gazetteer"])
+    model = getattr(args, "model", None)
+    source = getattr(args, "source", None)
+    if len(specs) > 1 and (model or source):
+        raise WarraqError("--model and --source apply to a single --suggester")
+    extra = tuple(getattr(args, "gazetteer", None) or ())
+    loaded = []
+    for spec in specs:
+        if spec == "gazetteer" and extra and model is None:
+            name, fn = "gazetteer", GazetteerSuggester(extra)
+            fn.prepare()
+        else:
+            name, fn = load_suggester(spec, model=model)
+        loaded.append((source or name, fn))
+    return loaded
+
+
+def _list_suggesters() -> int:
+    from store.suggesters import available
+
+    for name, target in sorted(available().items()):
+        print(f"{name}\t{target}")
+    return 0
+
+
 def run_suggest(args: argparse.Namespace) -> int:
     from store.corpus import Corpus, sample_corpus_path
-    from store.gazetteer import Gazetteer, default_paths
     from store.paths import resolve_store_dir
     from store.schema import Schema
     from store.store import Store
-    from store.suggest import SuggestCounts, suggest_article
+    from store.suggest import SuggestCounts, suggest_with
 
+    if getattr(args, "list_suggesters", False):
+        return _list_suggesters()
+    suggesters = _suggesters(args)  # before opening anything: a bad name costs nothing
     corpus = Corpus.open(args.corpus or sample_corpus_path())
-    extra = getattr(args, "gazetteer", None)
-    gazetteer = (Gazetteer.from_files([*default_paths(), *extra]) if extra
-                 else Gazetteer.default())
     schema = Schema.load(args.schema) if getattr(args, "schema", None) else Schema.load(None)
     store = Store.open(resolve_store_dir(getattr(args, "store", None)), schema,
                        annotator=getattr(args, "annotator", None), require_write=True)
@@ -88,17 +131,37 @@ def run_suggest(args: argparse.Namespace) -> int:
         for article_id in _progress(ids, len(ids), show):
             try:
                 article = corpus.load(article_id)
-                suggest_article(store, article_id, article.text, _meta_dict(article.meta),
-                                gazetteer, counts)
             except WarraqError as error:
                 counts.failed += 1
                 print(f"warraq: {error}", file=sys.stderr)
+                continue
+            failed = False
+            for name, fn in suggesters:
+                before = counts.articles
+                try:
+                    suggest_with(store, article_id, article.text, _meta_dict(article.meta),
+                                 name, fn, counts)
+                except WarraqError as error:
+                    failed = True
+                    print(f"warraq: {error}", file=sys.stderr)
+                # count articles, not (article, suggester) pairs
+                counts.articles = before
+            for warning in counts.warnings:
+                print(f"warraq: {warning}", file=sys.stderr)
+            counts.warnings.clear()
+            if failed:
+                counts.failed += 1
+            else:
+                counts.articles += 1
     finally:
         store.close()
+    names = ", ".join(dict.fromkeys(name for name, _ in suggesters))
+    invalid = f", {counts.invalid} invalid spans skipped" if counts.invalid else ""
     print(
         f"{counts.added} suggestions added in {counts.articles} articles"
         f" ({counts.already} already in the store, {counts.unknown_label} with labels"
-        f" not in the schema, {counts.failed} articles failed); store: {store.root}"
+        f" not in the schema, {counts.failed} articles failed{invalid});"
+        f" source: {names}; store: {store.root}"
     )
     if counts.failed:
         return EXIT_ERROR if counts.articles == 0 else EXIT_PARTIAL
