@@ -15,7 +15,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from store.errors import ImportFormatError
 from store.records import ArticleAnnotations, EntitySpan, Event, Highlight, SpanStatus
@@ -90,11 +90,15 @@ def utf16_len(text: str) -> int:
 _SENTENCE_END = frozenset(".!?؟…")
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
+    """A token: code point offsets into the text and its characters (a tuple: cheap)."""
+
     start: int
     end: int
     text: str
+
+
+_NONSPACE = re.compile(r"\S+")
 
 
 def _is_punct(ch: str) -> bool:
@@ -108,8 +112,11 @@ def tokenize(text: str) -> list[Token]:
     punctuation inside a token (``15/03/2023``, ``U.S``) stays too.
     """
     tokens: list[Token] = []
-    for m in re.finditer(r"\S+", text):
-        s, e = m.start(), m.end()
+    for m in _NONSPACE.finditer(text):
+        s, e = m.span()
+        if text[s].isalnum() and text[e - 1].isalnum():  # common case: a plain word
+            tokens.append(Token(s, e, m.group()))
+            continue
         lead: list[Token] = []
         trail: list[Token] = []
         while s < e and _is_punct(text[s]):

@@ -60,7 +60,7 @@ def token_spans(doc: GoldDoc) -> tuple[list, list[EntitySpan]]:
             continue
         seen.add(key)
         widened.append(EntitySpan(start=key[0], end=key[1], text=doc.text[key[0]:key[1]],
-                                  label=e.label, id=e.id))
+                                  label=e.label, id=e.id, created=e.created))
     return toks, widened
 
 

@@ -16,6 +16,7 @@ highlights, statuses and document labels have no place in this layer.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -41,7 +42,12 @@ _ESCAPES = [("\\", "\\\\"), ("[", "\\["), ("]", "\\]"), ("|", "\\|"), ("_", "\\_
             ("->", "\\->"), (";", "\\;"), ("\t", "\\t"), ("\n", "\\n"), ("*", "\\*")]
 
 
+_NEEDS_ESCAPE = re.compile(r"[\\\[\]|_;\t\n*]|->")
+
+
 def escape(value: str) -> str:
+    if not _NEEDS_ESCAPE.search(value):
+        return value
     for raw, esc in _ESCAPES:
         value = value.replace(raw, esc)
     return value
@@ -84,9 +90,9 @@ def doc_to_tsv(doc: GoldDoc) -> str:
         number += 1
         for k in range(tok_at[e.start], tok_end[e.end] + 1):
             cells[k].append((e.label, number))
-    multi = {n for k in range(len(toks)) for _, n in cells[k] if len(cells[k]) > 1}
-    multi |= {n for n in range(1, number + 1)
-              if sum(1 for c in cells for _, m in c if m == n) > 1}
+    width = Counter(n for c in cells for _, n in c)
+    multi = {n for c in cells if len(c) > 1 for _, n in c} | {n for n, w in width.items()
+                                                               if w > 1}
     lines = [HEADER, f"#T_SP={LAYER}|value", "", ""]
     index = {id(t): k for k, t in enumerate(toks)}
     for si, sent in enumerate(sentences(text, toks, [(e.start, e.end) for e in ents]), 1):
