@@ -11,7 +11,9 @@ The cursor sits on a word (the default target of a label) and moves *as seen on 
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
+from typing import Any
 
 from rich.segment import Segment
 from rich.style import Style
@@ -24,6 +26,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from tui.annotate import Decoration
 from tui.document import SPACER, DocumentLayout
 from tui.layout import BaseDirection
 
@@ -52,6 +55,25 @@ class Reader(ScrollView, can_focus=True):
         Binding("shift+up", "extend_line(-1)", "Extend up", show=False),
         Binding("shift+down", "extend_line(1)", "Extend down", show=False),
         Binding("escape", "clear_selection", "Clear", show=False),
+        Binding("left_square_bracket", "trim(1,0)", "Trim start", show=False),
+        Binding("right_square_bracket", "trim(0,-1)", "Trim end", show=False),
+        Binding("left_curly_bracket", "trim(-1,0)", "Grow start", show=False),
+        Binding("right_curly_bracket", "trim(0,1)", "Grow end", show=False),
+        *[
+            Binding(str(k), f"annotate('label','{k}')", f"Label {k}", show=False)
+            for k in (1, 2, 3, 4, 5, 6, 7, 8, 9, 0)
+        ],
+        Binding("h", "annotate('highlight')", "Highlight"),
+        Binding("N", "annotate('note')", "Note", show=False),
+        Binding("C", "annotate('category')", "Highlight colour", show=False),
+        Binding("e", "annotate('event')", "Event"),
+        Binding("a", "annotate('accept')", "Accept", show=False),
+        Binding("x", "annotate('reject')", "Reject", show=False),
+        Binding("A", "annotate('accept_all')", "Accept all", show=False),
+        Binding("full_stop", "annotate('next_pending',1)", "Next suggestion", show=False),
+        Binding("comma", "annotate('next_pending',-1)", "Prev suggestion", show=False),
+        Binding("P", "annotate('propagate')", "Propagate", show=False),
+        Binding("delete,backspace", "annotate('delete')", "Remove", show=False),
     ]
 
     COMPONENT_CLASSES = {
@@ -59,6 +81,7 @@ class Reader(ScrollView, can_focus=True):
         "reader--cursor",
         "reader--selection",
         "reader--control",
+        "reader--stale",
     }
 
     DEFAULT_CSS = """
@@ -78,6 +101,18 @@ class Reader(ScrollView, can_focus=True):
             super().__init__()
             self.reader = reader
             self.word = word
+            self.selection = selection
+
+    class Annotate(Message):
+        """An annotation key on a target span; the screen applies it through the store."""
+
+        def __init__(self, reader: Reader, action: str, arg: Any, target: Span | None,
+                     selection: bool) -> None:
+            super().__init__()
+            self.reader = reader
+            self.action = action
+            self.arg = arg
+            self.target = target
             self.selection = selection
 
     def __init__(
@@ -100,6 +135,12 @@ class Reader(ScrollView, can_focus=True):
         self._anchor: int | None = None  # word index where the selection started
         self._line_cache: LRUCache[tuple, Strip] = LRUCache(1024)
         self._title_para = 0
+        self._trim = (0, 0)  # character trims of the selection's start and end
+        self._decorations: list[Decoration] = []
+        self._deco_starts: list[int] = []
+        self._deco_longest = 0
+        self._deco_version = 0
+        self._styles: dict[tuple[str, str], Style] = {}
 
     # ------------------------------------------------------------------ loading / layout
     def load(self, article_id: str, text: str) -> None:
@@ -111,7 +152,10 @@ class Reader(ScrollView, can_focus=True):
         self.base = self.forced_direction or article_direction(text)
         self._word = 0
         self._anchor = None
+        self._trim = (0, 0)
         self.doc = None
+        self._decorations = []
+        self._deco_starts = []
         self._line_cache.clear()
         self._relayout()
         self.scroll_to(0, 0, animate=False)
@@ -153,7 +197,8 @@ class Reader(ScrollView, can_focus=True):
             return None
         a = self.doc.words[self._anchor]
         b = self.doc.words[self._word]
-        return Span(min(a[0], b[0]), max(a[1], b[1]))
+        start, end = min(a[0], b[0]) + self._trim[0], max(a[1], b[1]) + self._trim[1]
+        return Span(start, end) if start < end else Span(start, start + 1)
 
     @property
     def target(self) -> Span | None:
@@ -171,6 +216,56 @@ class Reader(ScrollView, can_focus=True):
         span = self.word_span
         return 0 if span is None or self.doc is None else self.doc.row_of_offset(span.start)
 
+    # ------------------------------------------------------------------ decorations
+    def set_decorations(self, decorations: list[Decoration]) -> None:
+        """Show the article's annotations; the visible rows repaint, others when drawn."""
+        self._decorations = sorted(decorations, key=lambda d: (d.start, d.end))
+        self._deco_starts = [d.start for d in self._decorations]
+        self._deco_longest = max((d.end - d.start for d in self._decorations), default=0)
+        self._deco_version += 1
+        self._line_cache.clear()
+        self.refresh()
+
+    def decorations_between(self, start: int, end: int) -> list[Decoration]:
+        """Decorations overlapping [start, end), found by bisection, not a scan."""
+        if not self._decorations:
+            return []
+        lo = bisect_left(self._deco_starts, start - self._deco_longest)
+        hi = bisect_left(self._deco_starts, end)
+        return [d for d in self._decorations[lo:hi] if d.end > start and d.start < end]
+
+    def _deco_style(self, kind: str, colour: str) -> Style:
+        key = (kind, colour)
+        style = self._styles.get(key)
+        if style is None:
+            if kind == "entity":
+                style = Style(bgcolor=colour, color="#101010")
+            elif kind == "suggestion":
+                style = Style(color=colour, italic=True, underline=True)
+            elif kind == "highlight":
+                style = Style(bgcolor=colour, color="#101010")
+            else:  # event trigger
+                style = Style(color=colour, bold=True, underline=True)
+            self._styles[key] = style
+        return style
+
+    def _glyph_style(self, base: Style, decos: list[Decoration], a: int, b: int) -> Style:
+        style = base
+        covering = [d for d in decos if d.start < b and a < d.end]
+        if not covering:
+            return style
+        entities = 0
+        for kind in ("highlight", "suggestion", "entity", "trigger"):
+            # Outer spans first so the innermost entity's colour shows (nesting).
+            for d in sorted((d for d in covering if d.kind == kind),
+                            key=lambda d: d.start - d.end):
+                style = style + self._deco_style(kind, d.colour)
+                if kind == "entity":
+                    entities += 1
+        if entities > 1:
+            style = style + Style(underline=True, bold=True)
+        return style
+
     # ------------------------------------------------------------------ rendering
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
@@ -187,7 +282,7 @@ class Reader(ScrollView, can_focus=True):
         key_sel = None
         if selection and selection.start < doc_row.end and selection.end > doc_row.start:
             key_sel = (max(selection.start, doc_row.start), min(selection.end, doc_row.end))
-        key = (row, self.doc.width, key_word, key_sel)
+        key = (row, self.doc.width, key_word, key_sel, self._deco_version)
         strip = self._line_cache.get(key)
         if strip is None:
             strip = self._render_row(
@@ -213,6 +308,7 @@ class Reader(ScrollView, can_focus=True):
         selection_style = self.get_component_rich_style("reader--selection")
         control_style = self.get_component_rich_style("reader--control")
 
+        decos = self.decorations_between(doc_row.start, max(doc_row.end, doc_row.start + 1))
         segments: list[Segment] = []
         pad = doc.padding(row)
         if pad:
@@ -221,7 +317,7 @@ class Reader(ScrollView, can_focus=True):
         run_style: Style | None = None
         for g, (glyph, (s, e)) in enumerate(zip(line.glyphs, line.spans, strict=True)):
             a, b = p_start + s, p_start + e
-            style = text_style
+            style = self._glyph_style(text_style, decos, a, b) if decos and e > s else text_style
             if g in line.controls:
                 style = style + control_style
             if selection is not None and a < selection.end and selection.start < b:
@@ -241,17 +337,19 @@ class Reader(ScrollView, can_focus=True):
         return Strip(segments, max(width, used))
 
     # ------------------------------------------------------------------ cursor movement
-    def _set_word(self, index: int, *, extend: bool = False) -> None:
+    def _set_word(self, index: int, *, extend: bool = False, notify: bool = True) -> None:
         if self.doc is None or not self.doc.words:
             return
         if extend and self._anchor is None:
             self._anchor = self._word
+        self._trim = (0, 0)
         old_rows = set(self._rows_of(self.word_span)) | set(self._rows_of(self.selection))
         self._word = max(0, min(index, len(self.doc.words) - 1))
         new_rows = set(self._rows_of(self.word_span)) | set(self._rows_of(self.selection))
         self._scroll_cursor_into_view()
         self._refresh_rows(old_rows | new_rows)
-        self._post_cursor()
+        if notify:
+            self._post_cursor()
 
     def _refresh_rows(self, rows: set[int]) -> None:
         if not rows:
@@ -391,6 +489,7 @@ class Reader(ScrollView, can_focus=True):
     def action_toggle_select(self) -> None:
         rows = set(self._rows_of(self.selection))
         self._anchor = None if self._anchor is not None else self._word
+        self._trim = (0, 0)
         self._refresh_rows(rows | set(self._rows_of(self.word_span)))
         self._post_cursor()
 
@@ -399,16 +498,48 @@ class Reader(ScrollView, can_focus=True):
             return
         rows = set(self._rows_of(self.selection))
         self._anchor = None
+        self._trim = (0, 0)
         self._refresh_rows(rows)
         self._post_cursor()
 
-    def move_to_offset(self, offset: int) -> None:
+    def end_selection(self) -> None:
+        """After an action consumed the selection (a label applied, a trigger made)."""
+        self.action_clear_selection()
+
+    def action_trim(self, d_start: int, d_end: int) -> None:
+        """``[``/``]`` move the selection's start/end one character inwards, ``{``/``}``
+        outwards: how a stem-only span (بموسكو → موسكو) is made. With no selection the key
+        adjusts the entity under the cursor instead (the screen does that)."""
+        if self._anchor is None:
+            self.post_message(self.Annotate(self, "adjust", (d_start, d_end), self.word_span,
+                                            False))
+            return
+        before = self.selection
+        start_trim, end_trim = self._trim[0] + d_start, self._trim[1] + d_end
+        a = self.doc.words[self._anchor] if self.doc else (0, 0)
+        b = self.doc.words[self._word] if self.doc else (0, 0)
+        start, end = min(a[0], b[0]) + start_trim, max(a[1], b[1]) + end_trim
+        if start >= end or start < 0 or end > len(self.text):
+            self.app.bell()
+            return
+        self._trim = (start_trim, end_trim)
+        self._refresh_rows(set(self._rows_of(before)) | set(self._rows_of(self.selection)))
+        self._post_cursor()
+
+    def action_annotate(self, action: str, arg: Any = None) -> None:
+        self.post_message(
+            self.Annotate(self, action, arg, self.target, self.selection is not None)
+        )
+
+    def move_to_offset(self, offset: int, *, notify: bool = True) -> None:
         """Put the cursor on the word at an article offset (from the tagging pane or search)."""
         if self.doc is None:
             return
+        if self._anchor is not None:
+            self.action_clear_selection()
         index = self.doc.word_at(offset)
         if index is not None:
-            self._set_word(index)
+            self._set_word(index, notify=notify)
 
     # ------------------------------------------------------------------ mouse
     def _word_at_screen(self, x: int, y: int) -> int | None:

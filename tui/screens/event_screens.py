@@ -1,0 +1,313 @@
+"""Dialogs for events and notes: pick an event type, fill its roles, write a note.
+
+All keyboard: type to filter, arrows to move, enter to choose, esc to leave. Arabic strings
+(triggers, entity texts) are laid out with VisualText so they read correctly.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from store.records import EntitySpan, Event, SpanStatus
+from store.schema import EventType, Schema
+from tui.visual_text import visual_line
+
+
+def _event_prompt(kind: EventType) -> Text:
+    text = Text()
+    text.append(f"{kind.name:<16}", style="bold")
+    codes = []
+    if kind.ace:
+        codes.append(f"ACE {kind.ace}")
+    if kind.cameo:
+        codes.append(f"CAMEO {kind.cameo}")
+    text.append(" · ".join(codes), style="dim")
+    if kind.triggers:
+        text.append("  ")
+        text.append(visual_line("، ".join(kind.triggers[:3]), 28), style="italic")
+    return text
+
+
+class EventTypePicker(ModalScreen[str | None]):
+    """Type to filter the schema's event types; enter picks the highlighted one."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("down", "move(1)", "Down", show=False),
+        Binding("up", "move(-1)", "Up", show=False),
+    ]
+
+    DEFAULT_CSS = """
+    EventTypePicker { align: center middle; }
+    EventTypePicker > Vertical {
+        width: 76; max-width: 95%; height: 24; border: round $accent; background: $surface;
+    }
+    EventTypePicker Input { border: none; height: 1; margin: 0 1; }
+    EventTypePicker OptionList { height: 1fr; border: none; }
+    """
+
+    def __init__(self, schema: Schema, trigger: str, current: str | None = None) -> None:
+        super().__init__()
+        self.schema = schema
+        self.trigger = trigger
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(Text.assemble(("Event on ", "dim"), (visual_line(self.trigger, 40),
+                                                              "bold")))
+            yield Input(placeholder="type to filter event types…", id="filter")
+            yield OptionList(id="types")
+
+    def on_mount(self) -> None:
+        self._fill("")
+        self.query_one(Input).focus()
+
+    def _fill(self, query: str) -> None:
+        options = self.query_one(OptionList)
+        options.clear_options()
+        q = query.strip().lower()
+        for kind in self.schema.event_types:
+            haystack = " ".join(
+                [kind.name, kind.title, kind.ace or "", kind.cameo or "", *kind.triggers]
+            ).lower()
+            if not q or q in haystack:
+                options.add_option(Option(_event_prompt(kind), id=kind.name))
+        if options.option_count:
+            index = 0
+            if self.current:
+                for i in range(options.option_count):
+                    if options.get_option_at_index(i).id == self.current:
+                        index = i
+            options.highlighted = index
+
+    @on(Input.Changed, "#filter")
+    def _filtered(self, event: Input.Changed) -> None:
+        self._fill(event.value)
+
+    @on(Input.Submitted, "#filter")
+    def _submitted(self) -> None:
+        options = self.query_one(OptionList)
+        if options.highlighted is not None:
+            self.dismiss(options.get_option_at_index(options.highlighted).id)
+
+    @on(OptionList.OptionSelected)
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def action_move(self, delta: int) -> None:
+        options = self.query_one(OptionList)
+        if options.option_count:
+            current = options.highlighted or 0
+            options.highlighted = max(0, min(options.option_count - 1, current + delta))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class EventEditor(ModalScreen[None]):
+    """Fill an event's roles with the article's entities and set its attributes.
+
+    Left: the roles and attributes; right: the article's entities in reading order. Enter on
+    a role jumps to the entities; enter on an entity fills the role; backspace empties a
+    role; enter on an attribute cycles its value; ``t`` changes the event type.
+    """
+
+    BINDINGS = [
+        Binding("escape", "close", "Done"),
+        Binding("tab", "switch", "Roles ⇄ entities", show=False),
+        Binding("backspace,delete", "clear_role", "Empty role"),
+        Binding("t", "change_type", "Type"),
+    ]
+
+    DEFAULT_CSS = """
+    EventEditor { align: center middle; }
+    EventEditor > Vertical {
+        width: 100; max-width: 98%; height: 28; border: round $accent; background: $surface;
+    }
+    EventEditor #head { height: auto; padding: 0 1; }
+    EventEditor Horizontal { height: 1fr; }
+    EventEditor OptionList { width: 1fr; height: 1fr; border: round $panel-lighten-2; }
+    EventEditor OptionList:focus { border: round $accent; }
+    EventEditor #keys { height: 1; color: $text-muted; padding: 0 1; }
+    """
+
+    def __init__(self, session, event_id: str, on_change) -> None:
+        super().__init__()
+        self.session = session
+        self.event_id = event_id
+        self.on_change = on_change  # repaint the reader/pane after each change
+        self._role: str | None = None
+
+    @property
+    def event(self) -> Event:
+        return self.session.event(self.event_id)
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(id="head")
+            with Horizontal():
+                yield OptionList(id="roles")
+                yield OptionList(id="entities")
+            yield Static("enter: choose · tab: switch lists · backspace: empty role · "
+                         "t: type · esc: done", id="keys")
+
+    def on_mount(self) -> None:
+        self._refresh()
+        self.query_one("#roles", OptionList).focus()
+
+    def _entities(self) -> list[EntitySpan]:
+        return sorted(
+            (e for e in self.session.annotations.entities if e.status != SpanStatus.REJECTED),
+            key=lambda e: (e.start, e.end),
+        )
+
+    def _refresh(self) -> None:
+        event = self.event
+        kind = self.session.schema.event(event.type)
+        head = Text()
+        head.append(f"{event.type}  ", style="bold")
+        head.append(visual_line(event.trigger_text, 30), style="bold magenta")
+        codes = " · ".join(x for x in (event.ace and f"ACE {event.ace}",
+                                       event.cameo and f"CAMEO {event.cameo}") if x)
+        head.append(f"   {codes}", style="dim")
+        self.query_one("#head", Static).update(head)
+
+        by_id = {e.id: e for e in self.session.annotations.entities}
+        fillers = {a.role: by_id.get(a.entity_id) for a in event.arguments}
+        roles = self.query_one("#roles", OptionList)
+        keep = roles.highlighted
+        roles.clear_options()
+        for role in kind.roles if kind else sorted(fillers):
+            filler = fillers.get(role)
+            prompt = Text(f"{role:<12}", style="bold")
+            if filler is not None:
+                prompt.append(visual_line(filler.text, 24))
+                prompt.append(f"  {filler.label}", style="dim")
+            else:
+                prompt.append("—", style="dim")
+            roles.add_option(Option(prompt, id=f"role:{role}"))
+        for name, attribute in self.session.schema.attributes.items():
+            value = event.attributes.get(name, attribute.default)
+            prompt = Text(f"{name:<12}", style="italic")
+            prompt.append(str(value))
+            roles.add_option(Option(prompt, id=f"attr:{name}"))
+        if roles.option_count:
+            roles.highlighted = min(keep or 0, roles.option_count - 1)
+
+        entities = self.query_one("#entities", OptionList)
+        keep_entity = entities.highlighted
+        entities.clear_options()
+        for span in self._entities():
+            prompt = Text(f"{span.label:<6}", style="bold")
+            prompt.append(visual_line(span.text, 34))
+            if span.status == SpanStatus.PENDING:
+                prompt.append("  (suggestion)", style="dim italic")
+            entities.add_option(Option(prompt, id=span.id))
+        if entities.option_count:
+            entities.highlighted = min(keep_entity or 0, entities.option_count - 1)
+
+    @on(OptionList.OptionSelected, "#roles")
+    def _role_chosen(self, event: OptionList.OptionSelected) -> None:
+        kind, _, name = (event.option.id or "").partition(":")
+        if kind == "attr":
+            self.session.cycle_attribute(self.event_id, name)
+            self._changed()
+            return
+        self._role = name
+        self.query_one("#entities", OptionList).focus()
+
+    @on(OptionList.OptionHighlighted, "#entities")
+    def _entity_browsed(self, event: OptionList.OptionHighlighted) -> None:
+        # Jumping between entities shows each one in the reader behind the dialog.
+        span = next((e for e in self._entities() if e.id == event.option.id), None)
+        if span is not None:
+            self.on_change(span.start)
+
+    @on(OptionList.OptionSelected, "#entities")
+    def _entity_chosen(self, event: OptionList.OptionSelected) -> None:
+        role = self._role or self._highlighted_role()
+        if role is None:
+            return
+        self.session.set_argument(self.event_id, role, event.option.id)
+        self._role = None
+        self._changed()
+        self.query_one("#roles", OptionList).focus()
+
+    def _highlighted_role(self) -> str | None:
+        roles = self.query_one("#roles", OptionList)
+        if roles.highlighted is None:
+            return None
+        kind, _, name = (roles.get_option_at_index(roles.highlighted).id or "").partition(":")
+        return name if kind == "role" else None
+
+    def action_clear_role(self) -> None:
+        role = self._highlighted_role()
+        if role is not None:
+            self.session.set_argument(self.event_id, role, None)
+            self._changed()
+
+    def action_switch(self) -> None:
+        roles = self.query_one("#roles", OptionList)
+        entities = self.query_one("#entities", OptionList)
+        (entities if roles.has_focus else roles).focus()
+
+    def action_change_type(self) -> None:
+        def chosen(event_type: str | None) -> None:
+            if event_type:
+                self.session.set_event_type(self.event_id, event_type)
+                self._changed()
+
+        self.app.push_screen(
+            EventTypePicker(self.session.schema, self.event.trigger_text, self.event.type),
+            chosen,
+        )
+
+    def _changed(self) -> None:
+        self._refresh()
+        self.on_change(None)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class NoteDialog(ModalScreen[str | None]):
+    """A one-line note on a highlight; enter saves (empty removes), esc cancels."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    DEFAULT_CSS = """
+    NoteDialog { align: center middle; }
+    NoteDialog > Vertical {
+        width: 70; max-width: 95%; height: 7; border: round $accent; background: $surface;
+        padding: 0 1;
+    }
+    """
+
+    def __init__(self, quoted: str, note: str | None) -> None:
+        super().__init__()
+        self.quoted = quoted
+        self.note = note or ""
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(Text.assemble(("Note on ", "dim"), (visual_line(self.quoted, 50),
+                                                             "bold")))
+            yield Input(value=self.note, placeholder="note (enter saves, esc cancels)")
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    @on(Input.Submitted)
+    def _save(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value.strip())
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
