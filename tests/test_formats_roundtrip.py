@@ -22,7 +22,7 @@ from store.records import SpanStatus
 
 ALL = frozenset(SpanStatus)
 GOLD = {SpanStatus.ACCEPTED}
-FAST = settings(max_examples=120, deadline=None,
+FAST = settings(max_examples=80, deadline=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture,
                                        HealthCheck.too_slow])
 
