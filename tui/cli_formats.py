@@ -35,6 +35,7 @@ from store.formats.common import (
     text_sha256,
 )
 from store.records import HUMAN, ArticleStatus, EntitySpan, SpanStatus
+from store.suggest import SeenSpans
 
 # format name → (module, kind of output: "stream" | "dir" | "file")
 FORMATS: dict[str, tuple[Any, str]] = {
@@ -269,6 +270,9 @@ def merge_doc(store: Any, index: _ArticleIndex, doc: GoldDoc, as_gold: bool, sou
     by_key: dict[tuple[int, int, str], EntitySpan] = {
         (e.start, e.end, e.label): e for e in existing.entities}
     taken_ids = {e.id for e in existing.entities}
+    # Suggestions follow `warraq suggest`'s rule (store.suggest.SeenSpans): what a human
+    # corrected a suggestion away from is decided too and never comes back.
+    decided = SeenSpans(existing)
     id_map: dict[str, str] = {}
     for e in placed.annotations.entities:
         key = (e.start, e.end, e.label)
@@ -278,6 +282,9 @@ def merge_doc(store: Any, index: _ArticleIndex, doc: GoldDoc, as_gold: bool, sou
             if e.status == SpanStatus.REJECTED:
                 continue
             status, origin = SpanStatus.PENDING, source
+            if key not in by_key and key in decided:
+                stats.kept_rejected += 1
+                continue
         old = by_key.get(key)
         if old is not None:
             id_map[e.id] = old.id
