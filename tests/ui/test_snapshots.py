@@ -19,7 +19,8 @@ STORE = Path("/tmp/warraq-snapshot-store")
 
 
 @pytest.fixture
-def app():
+def app(monkeypatch):
+    monkeypatch.setattr("tui.screens.main_screen.clock", lambda: "12:00:00")
     shutil.rmtree(STORE, ignore_errors=True)
     yield prepare_app(None, store_dir=str(STORE), annotator="tester")
     shutil.rmtree(STORE, ignore_errors=True)
@@ -53,3 +54,25 @@ class TestReader:
 class TestHelp:
     def test_help_for_reader(self, snap_compare, app) -> None:
         assert snap_compare(app, terminal_size=SIZE, press=["enter", "question_mark"])
+
+
+class TestAnnotatedReader:
+    def test_annotated_article(self, snap_compare, app) -> None:
+        """Accepted spans (label colours), a nested span (underlined), a pending suggestion
+        (italic, underlined, no background), a highlight and the tagging pane."""
+
+        async def annotate(pilot) -> None:
+            from store.records import EntitySpan, SpanStatus
+
+            text = pilot.app.corpus.load("000_016fc75d937698ad").text
+            store = pilot.app.store
+            store.attach("000_016fc75d937698ad", text, {})
+            start = text.index("موسكو")
+            store.add_entity("000_016fc75d937698ad", EntitySpan(
+                start, start + 5, "موسكو", "GPE", origin="gazetteer", status=SpanStatus.PENDING))
+            await pilot.press("enter", "1", "v", "left", "left", "2", "v", "left_square_bracket",
+                              "1")
+            await pilot.press("down", "down", "h")
+            await pilot.pause()
+
+        assert snap_compare(app, terminal_size=(140, 36), run_before=annotate)

@@ -26,6 +26,13 @@ if TYPE_CHECKING:
     from tui.app import WarraqApp
 
 
+def clock() -> str:
+    """Wall-clock time shown with "saved" (tests replace it to keep screens stable)."""
+    from datetime import datetime
+
+    return f"{datetime.now():%H:%M:%S}"
+
+
 class MainScreen(Screen[None]):
     CSS_PATH = "main_screen.tcss"
 
@@ -148,10 +155,8 @@ class MainScreen(Screen[None]):
                 entry.status, entry.counts = status, counts
 
     def _saved(self, message: str) -> None:
-        from datetime import datetime
-
         status = self.query_one(StatusBar)
-        status.saved = f"saved {datetime.now():%H:%M:%S}"
+        status.saved = f"saved {clock()}"
         status.info = visual_line(message, 60)
 
     def _act(self, message_of) -> bool:
