@@ -159,7 +159,7 @@ def test_conll_widens_to_tokens_and_realigns(doc, tmp_path):
 
 
 @pytest.mark.skipif(not spacy_docbin.available(), reason="spaCy not installed")
-@settings(max_examples=60, deadline=None,
+@settings(max_examples=30, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(doc=docs())
 def test_spacy_docbin(doc, tmp_path):

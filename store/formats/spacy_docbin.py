@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
+from functools import lru_cache
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,12 @@ def _spacy() -> Any:
     except ImportError as exc:
         raise WarraqError(INSTALL_HINT) from exc
     return spacy
+
+
+@lru_cache(maxsize=1)
+def _blank() -> Any:
+    """One blank multi-language pipeline per process: building it costs ~100 ms."""
+    return _spacy().blank("xx")
 
 
 def available() -> bool:
@@ -103,10 +110,10 @@ def _msgpack_encoders_resolved_once() -> Iterator[None]:
 
 
 def export(docs: Iterable[GoldDoc], out: Path, options: ExportOptions) -> int:
-    spacy = _spacy()
+    _spacy()
     from spacy.tokens import DocBin
 
-    nlp = spacy.blank("xx")
+    nlp = _blank()
     mapper = options.mapper
     db = DocBin(store_user_data=True)
     count = 0
@@ -120,10 +127,10 @@ def export(docs: Iterable[GoldDoc], out: Path, options: ExportOptions) -> int:
 
 
 def read(path: Path, *, known_labels: set[str] | None = None) -> ImportReport:
-    spacy = _spacy()
+    _spacy()
     from spacy.tokens import DocBin
 
-    nlp = spacy.blank("xx")
+    nlp = _blank()
     report = ImportReport()
     try:
         db = DocBin().from_disk(path)
