@@ -11,15 +11,19 @@ given (their producer already chose the text) and only canonicalized.
 
 from __future__ import annotations
 
+import datetime as _dt
+import functools
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from store.arabic import normalize
 from store.cleaning import clean_page
-from store.dates import parse_date, parse_time
+from store.dates import _MONTHS, _WEEKDAYS, ParsedDate, parse_date, parse_time
 from store.errors import CorpusError
 from store.text import BOM, canonical_text, text_sha256
 
@@ -144,8 +148,19 @@ def _parse_record(raw: bytes, path: Path, line: int, offset: int) -> tuple[Artic
     except CorpusError as exc:
         raise CorpusError(exc.reason.replace("file", "text"), path, line) from None
 
+    meta = record_meta(record, path, line, offset, text)
+    assert meta is not None  # with the text at hand every fallback is available
+    return meta, text
+
+
+def record_meta(record: dict[str, Any], path: Path, line: int, offset: int,
+                text: str | None) -> ArticleMeta | None:
+    """A JSONL record's metadata; ``text`` None (a cheap index scan that skipped the text)
+    gives None when the id or title would have to come from the text."""
     raw_id = record.get("id")
     if raw_id is None:
+        if text is None:
+            return None
         article_id = text_sha256(text)[:_HASH_ID_CHARS]
     elif isinstance(raw_id, int) and not isinstance(raw_id, bool):
         article_id = str(raw_id)
@@ -156,20 +171,21 @@ def _parse_record(raw: bytes, path: Path, line: int, offset: int) -> tuple[Artic
 
     title = _optional_str(record, "title", path, line)
     if title is None:
+        if text is None:
+            return None
         title = next((ln for ln in text.split("\n") if ln.strip()), "")
     date_text = _optional_str(record, "date", path, line)
-    parsed = parse_date(date_text) if date_text else None
+    date, time = date_and_time(date_text) if date_text else (None, None)
     time_text = _optional_str(record, "time", path, line)
-    time = parsed.time if parsed else None
     if time is None and time_text:
         time = parse_time(time_text)
     extra = {k: v for k, v in record.items() if k not in _JSONL_FIELDS}
     if time_text and time is None:
         extra["time"] = time_text
-    meta = ArticleMeta(
+    return ArticleMeta(
         id=article_id,
         title=_clip_title(title),
-        date=parsed.date if parsed else None,
+        date=date,
         time=time,
         date_raw=date_text,
         url=_optional_str(record, "url", path, line),
@@ -180,7 +196,67 @@ def _parse_record(raw: bytes, path: Path, line: int, offset: int) -> tuple[Artic
         byte_offset=offset,
         extra=extra,
     )
-    return meta, text
+
+
+_MONTH_NAMES = "|".join(sorted((re.escape(m) for m in _MONTHS), key=len, reverse=True))
+# The plain forms that make up nearly every metadata date, anchored: "14 ايلول 2021",
+# "الجمعه، 18 اكتوبر 2024", "15/03/2023", "2023-03-15", each with an optional "HH:MM".
+# Matched on the normalization key; anything else goes to ``parse_date``.
+_QUICK_DATE = re.compile(
+    rf"(?:(?:{'|'.join(_WEEKDAYS)})[،,]? )?(?P<d>\d{{1,2}}) (?P<m1>{_MONTH_NAMES})"
+    rf"(?:/(?P<m2>{_MONTH_NAMES}))? (?P<y>\d{{4}})"
+    r"|(?P<nd>\d{1,2})/(?P<nm>\d{1,2})/(?P<ny>\d{4})"
+    r"|(?P<iy>\d{4})-(?P<im>\d{2})-(?P<id>\d{2})"
+)
+_QUICK_TIME = re.compile(r"(?: (?P<h>\d{1,2}):(?P<mi>\d{2}))?")
+
+
+def date_and_time(text: str) -> tuple[str | None, str | None]:
+    """ISO date and time of a metadata date string, as ``parse_date`` gives them.
+
+    ``parse_date`` searches anywhere in any form and costs about 0.1 ms; a corpus index
+    reads 100,000 of these, so the plain anchored forms are read directly (same results,
+    tested against ``parse_date``) and only the rest take the full parser, remembered.
+    """
+    key = normalize(text).strip()
+    match = _QUICK_DATE.fullmatch(key) or _QUICK_DATE.match(key)
+    if match is not None:
+        tail = _QUICK_TIME.fullmatch(key, match.end())
+        if tail is not None:
+            quick = _quick_fields(match, tail)
+            if quick is not None:
+                return quick
+    parsed = _parse_date_cached(text)
+    return (parsed.date, parsed.time) if parsed else (None, None)
+
+
+def _quick_fields(match: re.Match[str], tail: re.Match[str]) -> tuple[str, str | None] | None:
+    if match["y"]:
+        month = _MONTHS[match["m1"]]
+        if match["m2"] and _MONTHS[match["m2"]] != month:
+            return None
+        year, day = int(match["y"]), int(match["d"])
+    elif match["ny"]:
+        year, month, day = int(match["ny"]), int(match["nm"]), int(match["nd"])
+    else:
+        year, month, day = int(match["iy"]), int(match["im"]), int(match["id"])
+    if not 1000 <= year <= 2999:
+        return None
+    try:
+        iso = _dt.date(year, month, day).isoformat()
+    except ValueError:
+        return None
+    if tail["h"] is None:
+        return iso, None
+    hour, minute = int(tail["h"]), int(tail["mi"])
+    if hour > 23 or minute > 59:
+        return None
+    return iso, f"{hour:02d}:{minute:02d}"
+
+
+@functools.lru_cache(maxsize=16_384)
+def _parse_date_cached(text: str) -> ParsedDate | None:
+    return parse_date(text)
 
 
 @dataclass
@@ -190,6 +266,8 @@ class Corpus:
     path: Path
     articles: list[ArticleMeta]
     errors: list[CorpusError] = field(default_factory=list)
+    # How the lazy index was used (a ``store.corpus_index.IndexReport``); None for a scan.
+    index: Any = None
     _index: dict[str, int] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -198,12 +276,19 @@ class Corpus:
     # -- opening --------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: str | Path) -> Corpus:
+    def open(cls, path: str | Path, *, index_dir: str | Path | None = None,
+             progress: Any = None) -> Corpus:
         """Open a folder of ``.txt`` pages, a ``.jsonl`` file or a single page.
 
         Raises ``CorpusError`` when the path itself is unusable (missing, not a corpus, an
-        empty folder or file); problems with single articles go to ``errors``.
+        empty folder or file); problems with single articles go to ``errors``. With
+        ``index_dir`` the lazy index of ``store.corpus_index`` kept there is used (and built
+        or updated, calling ``progress(done, total)`` meanwhile) instead of a full scan.
         """
+        if index_dir is not None:
+            from store.corpus_index import open_corpus
+
+            return open_corpus(path, index_dir, progress=progress)
         source = Path(path).expanduser()
         if not source.exists():
             raise CorpusError("no such file or folder", source)

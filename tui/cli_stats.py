@@ -1,0 +1,157 @@
+"""``warraq stats [CORPUS]``: progress, label and annotator counts; ``--suggestions`` adds how
+humans judged each suggestion source (accepted, corrected, rejected; precision and recall).
+
+The tables are rich renderables built by :func:`stats_renderables`, shared with the app's
+stats screen (``S``), so the terminal and the app always agree. Reading the store is
+read-only and lock-free: stats can run beside an open app.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from rich.console import Console, Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from store.stats import STATUSES, Quality, Stats, compute_stats, summarize_store
+
+BAR_WIDTH = 30
+STATUS_TITLES = {"new": "new", "in_progress": "in progress", "done": "done",
+                 "skipped": "skipped"}
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "stats",
+        help="progress and label counts (--suggestions: suggestion quality)",
+        description="Annotation progress by status, entity counts by label and by annotator; "
+        "with --suggestions, what annotators did with each suggestion source's suggestions "
+        "(accepted, corrected, rejected) and the implied precision and recall. With CORPUS "
+        "the counts cover that corpus (unannotated articles count as new); without, every "
+        "article in the store.",
+    )
+    parser.add_argument("corpus", nargs="?", metavar="CORPUS",
+                        help="folder of .txt pages, a .jsonl file or one page "
+                        "(default: every article in the store)")
+    parser.add_argument("--suggestions", action="store_true",
+                        help="show suggestion quality per source and per label")
+    from tui.cli import add_store_options
+
+    add_store_options(parser)
+    parser.set_defaults(run=run_stats)
+
+
+def load_stats(corpus: str | None, store_dir: str | None) -> Stats:
+    """Stats of the store (over ``corpus`` when given), using the corpus and store caches."""
+    from store.corpus import Corpus
+    from store.corpus_index import cache_dir_for
+    from store.paths import resolve_store_dir
+
+    root = resolve_store_dir(store_dir)
+    summary = summarize_store(root)
+    ids = None
+    if corpus is not None:
+        ids = Corpus.open(corpus, index_dir=cache_dir_for(root)).ids
+    return compute_stats(summary, ids)
+
+
+def run_stats(args: argparse.Namespace) -> int:
+    if args.schema:
+        from store.schema import Schema
+
+        Schema.load(Path(args.schema))  # a bad --schema is an error here as everywhere
+    stats = load_stats(args.corpus, args.store)
+    console = Console(file=sys.stdout, highlight=False)
+    for error in stats.errors:
+        print(f"warraq: {error}", file=sys.stderr)
+    console.print(Group(*stats_renderables(stats, suggestions=args.suggestions)))
+    return 0
+
+
+# ====================================================================== renderables
+def _bar(count: int, total: int, width: int = BAR_WIDTH) -> Text:
+    filled = round(width * count / total) if total else 0
+    return Text("█" * filled + "·" * (width - filled), style="green" if filled else "dim")
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.1f}%"
+
+
+def progress_table(stats: Stats) -> Table:
+    table = Table(title=f"Progress ({stats.articles} articles, {stats.stored} stored)",
+                  title_justify="left")
+    table.add_column("status")
+    table.add_column("articles", justify="right")
+    table.add_column("share", justify="right")
+    table.add_column("", no_wrap=True)
+    for status in STATUSES:
+        count = stats.by_status.get(status, 0)
+        share = count / stats.articles if stats.articles else None
+        table.add_row(STATUS_TITLES[status], str(count), _pct(share),
+                      _bar(count, stats.articles))
+    return table
+
+
+def label_table(stats: Stats) -> Table:
+    total = sum(stats.by_label.values())
+    table = Table(title=f"Accepted entities by label ({total})", title_justify="left")
+    table.add_column("label")
+    table.add_column("entities", justify="right")
+    table.add_column("", no_wrap=True)
+    top = max(stats.by_label.values(), default=0)
+    for label, count in stats.by_label.items():
+        table.add_row(label, str(count), _bar(count, top))
+    if not stats.by_label:
+        table.add_row("(none yet)", "0", "")
+    return table
+
+
+def annotator_table(stats: Stats) -> Table:
+    table = Table(title="By annotator", title_justify="left")
+    table.add_column("annotator")
+    table.add_column("articles", justify="right")
+    table.add_column("done", justify="right")
+    table.add_column("entities", justify="right")
+    for name, row in stats.by_annotator.items():
+        table.add_row(name, str(row["articles"]), str(row["done"]), str(row["entities"]))
+    if not stats.by_annotator:
+        table.add_row("(none yet)", "0", "0", "0")
+    return table
+
+
+def quality_table(title: str, rows: dict[str, Quality], first: str,
+                  overall: Quality | None = None) -> Table:
+    table = Table(title=title, title_justify="left")
+    table.add_column(first)
+    for name in ("accepted", "corrected", "rejected", "pending", "precision", "recall"):
+        table.add_column(name, justify="right")
+    items = list(rows.items())
+    if overall is not None and len(items) > 1:
+        items.append(("all sources", overall))
+    for name, q in items:
+        table.add_row(name, str(q.accepted), str(q.corrected), str(q.rejected), str(q.pending),
+                      _pct(q.precision), _pct(q.recall))
+    if not items:
+        table.add_row("(no suggestions)", "0", "0", "0", "0", "—", "—")
+    return table
+
+
+def stats_renderables(stats: Stats, *, suggestions: bool = False) -> list[RenderableType]:
+    """The stats as rich tables: progress, labels, annotators (+ suggestion quality)."""
+    parts: list[RenderableType] = [progress_table(stats), label_table(stats),
+                                   annotator_table(stats)]
+    if stats.events or stats.highlights:
+        parts.append(Text(f"{stats.events} events · {stats.highlights} highlights"))
+    if suggestions:
+        parts.append(quality_table("Suggestions by source", stats.by_source, "source",
+                                   stats.overall))
+        parts.append(quality_table("Suggestions by label (suggested label; recall by final "
+                                   "label)", stats.by_label_quality, "label"))
+        parts.append(Text("precision = accepted / (accepted + corrected + rejected); "
+                          "recall = accepted-or-corrected suggestions / all accepted spans",
+                          style="dim"))
+    return parts
