@@ -3,8 +3,14 @@
 DESIGN §2: bytes are decoded as UTF-8 (a BOM is dropped), every newline becomes ``\\n`` and
 NFC is applied once. After that the text never changes, so a code point offset into it is
 stable and its SHA-256 names the exact text an annotation was made on. Input that is not an
-article (invalid UTF-8, binary, empty) is refused here with a one-line ``CorpusError`` rather
-than shown as mojibake or an empty page.
+article (invalid UTF-8, UTF-16, binary, empty) is refused here with a one-line ``CorpusError``
+rather than shown as mojibake or an empty page.
+
+NUL policy: a NUL is a control character like the others. A page with a few stray NULs among
+real text (a scraper's glitch) loads, the NULs stay in the canonical text (so offsets keep
+referring to what is stored) and the reader shows each as a visible sign. A file where NULs
+make up more than 1% of the characters, or controls of any kind more than 10%, is binary (or
+UTF-16 without a byte order mark) and is refused.
 """
 
 from __future__ import annotations
@@ -25,24 +31,43 @@ _NEWLINES = re.compile("\r\n|[\r\x85\u2028\u2029]")
 # Share of control code points (other than tab/newline/form feed) above which decoded text
 # is called binary: real articles have none, a binary blob decoded by luck has many.
 _BINARY_CONTROL_SHARE = 0.10
+# Share of NUL characters above which a file is binary: UTF-16 text has one every other
+# byte, executables and images many; a scraped page with a stray NUL has a handful.
+_BINARY_NUL_SHARE = 0.01
+# Byte order marks of encodings that are not UTF-8: named, so the fix is obvious.
+_OTHER_BOMS = (
+    (b"\xff\xfe\x00\x00", "UTF-32"),
+    (b"\x00\x00\xfe\xff", "UTF-32"),
+    (b"\xff\xfe", "UTF-16"),
+    (b"\xfe\xff", "UTF-16"),
+)
 # Share of undecodable bytes above which invalid UTF-8 is reported as binary, not as a
 # single stray byte in an otherwise good text.
 _BINARY_INVALID_SHARE = 0.30
 
 # Anything but whitespace and invisible format characters makes a file non-empty.
 _VISIBLE = re.compile("[^\\s\u200b-\u200f\u2060\ufeff\u061c]")
-# C0/C1 controls other than tab, newline, vertical tab, form feed and ESC (ANSI escapes are
-# hostile but textual; the reader shows them visibly).
-_CONTROL = re.compile("[\x01-\x08\x0e-\x1a\x1c-\x1f\x7f-\x9f]")
+# C0/C1 controls (NUL included) other than tab, newline, vertical tab, form feed and ESC
+# (ANSI escapes are hostile but textual; the reader shows them visibly).
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f-\x9f]")
 
 
 def _where(path: str | Path | None) -> str | None:
     return str(path) if path is not None else None
 
 
+def _too_many_nuls(nuls: int, length: int) -> bool:
+    return nuls > 0 and nuls / max(length, 1) > _BINARY_NUL_SHARE
+
+
 def _decode(raw: bytes, path: str | Path | None) -> str:
-    if b"\x00" in raw:
-        raise CorpusError("binary file (contains NUL bytes), not a text article", _where(path))
+    for bom, name in _OTHER_BOMS:
+        if raw.startswith(bom):
+            raise CorpusError(f"{name} text (byte order mark {bom.hex(' ').upper()}), not UTF-8;"
+                              " re-save the file as UTF-8", _where(path))
+    nuls = raw.count(b"\x00")
+    if _too_many_nuls(nuls, len(raw)):
+        raise CorpusError(f"binary file ({nuls} NUL bytes), not a text article", _where(path))
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -60,7 +85,10 @@ def _decode(raw: bytes, path: str | Path | None) -> str:
 
 def _check_text(text: str, path: str | Path | None) -> None:
     if "\x00" in text:
-        raise CorpusError("binary text (contains NUL characters), not an article", _where(path))
+        nuls = text.count("\x00")
+        if _too_many_nuls(nuls, len(text)):
+            raise CorpusError(f"binary file ({nuls} NUL characters), not a text article",
+                              _where(path))
     if not text:
         raise CorpusError("empty file, no article text", _where(path))
     if not _VISIBLE.search(text):
