@@ -98,14 +98,20 @@ def _keys(text: str) -> list[str]:
 
 def decided_form(span_text: str, *, lexicon: Any = DEFAULT, known: Iterable[str] = ()
                  ) -> Form | None:
-    """The form of a decided span; None when it holds no token.
+    """The form of a decided span; None when it holds no word (punctuation at its ends is
+    left out).
 
     The first token's stem (a proclitic stripped, never the article) joins the whole token
     as a head only when it is a known name: the lexicon (a ``Gazetteer``; None for none)
     names it — unless it names the whole token already — or it is one of ``known`` (texts
     a human already decided, e.g. the article's accepted spans of the same label).
     """
-    keys = _keys(span_text)
+    tokens = tokenize(span_text)
+    while tokens and tokens[0].is_punct:  # a span that took in a quote or a comma
+        tokens.pop(0)
+    while tokens and tokens[-1].is_punct:
+        tokens.pop()
+    keys = [normalize(t.text) for t in tokens]
     if not keys:
         return None
     first, tail = keys[0], tuple(keys[1:])
