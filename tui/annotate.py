@@ -194,7 +194,7 @@ class ArticleSession:
         those boundaries relabelled), so a nested span is one ``v`` away; without one the
         innermost span under the cursor is relabelled, else the word becomes a span.
         """
-        entity_type = self.schema.entity_for_key(key)
+        entity_type = self.schema.entity_for_key(key) or self.schema.entity(key)
         if entity_type is None:
             raise AnnotationError(f"no entity type on key {key}")
         label = entity_type.name

@@ -86,6 +86,7 @@ class DocumentLayout:
                 rows.append(Row(index, k, p_start + s, p_start + e))
         self.rows = rows
         self._row_starts = [row.start for row in rows]
+        self._para_text: dict[int, str] = {}
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -99,8 +100,13 @@ class DocumentLayout:
         return [start for start, _ in self.words]
 
     def paragraph_text(self, para: int) -> str:
-        start, end = self.paragraphs[para]
-        return self.text[start:end]
+        # One string object per paragraph, so the layout cache hashes it once instead of on
+        # every row drawn (each row of a 10 MB paragraph cost a 20 MB copy and hash).
+        text = self._para_text.get(para)
+        if text is None:
+            start, end = self.paragraphs[para]
+            text = self._para_text[para] = self.text[start:end]
+        return text
 
     def line(self, row_index: int) -> VisualLine:
         row = self.rows[row_index]

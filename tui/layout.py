@@ -17,7 +17,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass, field
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from functools import lru_cache
 
@@ -25,6 +27,7 @@ from rich.cells import get_character_cell_size
 
 from tui.bidi import (
     bidi_classes,
+    char_class,
     line_levels,
     mirror,
     paragraph_level,
@@ -35,6 +38,7 @@ from tui.glyphs import is_control, visible_text
 from tui.shaping import shape_word
 
 __all__ = [
+    "GIANT_PARAGRAPH",
     "BaseDirection",
     "VisualLine",
     "article_direction",
@@ -199,10 +203,139 @@ def _wrap(text: str, width: int, shape: bool) -> list[tuple[int, int]]:
 def line_breaks(text: str, width: int, mode: str = "app") -> list[tuple[int, int]]:
     """(start, end) of every line ``layout_paragraph`` would make, without laying them out."""
     _check_mode(mode)
+    if len(text) > GIANT_PARAGRAPH:
+        if width < 1:
+            raise ValueError(f"layout width must be at least 1, got {width}")
+        breaks: list[tuple[int, int]] = []
+        for a, b in paragraph_chunks(text):
+            breaks.extend((a + s, a + e) for s, e in _small_breaks(text[a:b], width, mode))
+        return breaks
+    return _small_breaks(text, width, mode)
+
+
+def _small_breaks(text: str, width: int, mode: str) -> list[tuple[int, int]]:
     shape = mode == "app"
     if width >= 1 and _is_simple(text):
         return _wrap_simple(text, width, shape)
     return _wrap(text, width, shape)
+
+
+# --- Giant paragraphs -------------------------------------------------------------------------
+
+#: Paragraphs longer than this (code points) are laid out chunk by chunk, lazily. A scraped
+#: page can be one 10 MB line; resolving bidi and shaping all of it before the first frame
+#: took over a minute and a gigabyte. Chunks end after a space, so a chunk boundary is only a
+#: forced line break; bidi is resolved per chunk (a number right after a boundary may then
+#: take its direction from its own chunk only, the one visible difference).
+GIANT_PARAGRAPH = 20_000
+_CHUNK = 4_000
+# Chunks laid out and kept per giant paragraph: a screen needs one or two.
+_CHUNKS_KEPT = 16
+_LAM_ALEFS = frozenset("\u0622\u0623\u0625\u0627")
+
+
+def _chunk_cut(text: str, start: int) -> int:
+    """Where the chunk beginning at ``start`` ends: after the last space run in its second
+    half, else (no space in 2,000 characters) between two clusters."""
+    limit = start + _CHUNK
+    space = text.rfind(" ", start + _CHUNK // 2, limit)
+    n = len(text)
+    if space >= 0:
+        cut = space + 1
+        while cut < n and text[cut] in _SPACE_SET:
+            cut += 1
+        return cut
+    cut = limit
+    while cut < n and (
+        unicodedata.category(text[cut])[0] == "M"
+        or text[cut] in "\u200c\u200d"
+        or (text[cut] in _LAM_ALEFS and text[cut - 1] == "\u0644")
+    ):
+        cut += 1
+    return cut
+
+
+@lru_cache(maxsize=64)
+def paragraph_chunks(text: str) -> tuple[tuple[int, int], ...]:
+    """(start, end) of the independently laid-out chunks of a giant paragraph."""
+    n = len(text)
+    chunks: list[tuple[int, int]] = []
+    start = 0
+    while n - start > _CHUNK + _CHUNK // 2:
+        cut = _chunk_cut(text, start)
+        chunks.append((start, cut))
+        start = cut
+    if start < n or not chunks:
+        chunks.append((start, n))
+    return tuple(chunks)
+
+
+def _first_strong_base(text: str) -> str:
+    """P2 over the whole paragraph without building a class list of its length."""
+    for ch in text:
+        cls = char_class(ch)
+        if cls == "L":
+            return "ltr"
+        if cls == "R" or cls == "AL":
+            return "rtl"
+    return "ltr"
+
+
+class _ChunkedLines(Sequence[VisualLine]):
+    """The visual lines of a giant paragraph, laid out a chunk at a time when first asked for.
+
+    Behaves as the tuple ``layout_paragraph`` returns for other paragraphs (index, len,
+    iterate); offsets are paragraph-relative as usual.
+    """
+
+    def __init__(self, text: str, width: int, base: str, mode: str) -> None:
+        self._text = text
+        self._width = width
+        self._base = _first_strong_base(text) if base == "auto" else base
+        self._mode = mode
+        self._chunks = paragraph_chunks(text)
+        first = [0]
+        for a, b in self._chunks:
+            first.append(first[-1] + len(_small_breaks(text[a:b], width, mode)))
+        self._first = first
+        self._kept: OrderedDict[int, tuple[VisualLine, ...]] = OrderedDict()
+
+    def __len__(self) -> int:
+        return self._first[-1]
+
+    def __getitem__(self, index):  # type: ignore[override]
+        if isinstance(index, slice):
+            return tuple(self[i] for i in range(*index.indices(len(self))))
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError("line index out of range")
+        chunk = bisect_right(self._first, index) - 1
+        return self._chunk_lines(chunk)[index - self._first[chunk]]
+
+    def _chunk_lines(self, chunk: int) -> tuple[VisualLine, ...]:
+        lines = self._kept.get(chunk)
+        if lines is not None:
+            self._kept.move_to_end(chunk)
+            return lines
+        a, b = self._chunks[chunk]
+        local = _layout(self._text[a:b], self._width, self._base, self._mode, cached=False)
+        lines = tuple(
+            replace(
+                line,
+                start=line.start + a,
+                end=line.end + a,
+                spans=tuple((s + a, e + a) for s, e in line.spans),
+                # Both maps are relative to the line, so they carry over unchanged.
+                _columns=line._columns,
+                _glyph_of=line._glyph_of,
+            )
+            for line in local
+        )
+        self._kept[chunk] = lines
+        if len(self._kept) > _CHUNKS_KEPT:
+            self._kept.popitem(last=False)
+        return lines
 
 
 def _build_simple() -> tuple[re.Pattern[str], re.Pattern[str], dict[int, None]]:
@@ -397,17 +530,28 @@ def _line(p: _Paragraph, text_len: int, start: int, end: int, width: int, app: b
 @lru_cache(maxsize=4096)
 def layout_paragraph(
     text: str, width: int, base: BaseDirection = BaseDirection.RTL, mode: str = "app"
-) -> tuple[VisualLine, ...]:
+) -> Sequence[VisualLine]:
     """Visual lines of one paragraph (text between newlines) at ``width`` cells.
 
     ``base`` is the paragraph direction ("rtl", "ltr" or "auto" for the first strong
     letter); ``mode`` "app" shapes and reorders, "terminal" leaves both to the terminal
-    (logical order, stored letters, controls still made visible).
+    (logical order, stored letters, controls still made visible). A tuple, except for a
+    paragraph over ``GIANT_PARAGRAPH`` characters: a lazy sequence laid out by chunks.
     """
     _check_mode(mode)
     base = BaseDirection(base)
-    breaks = line_breaks(text, width, mode)
-    paragraph = _analyse(text, str(base), mode)
+    if width < 1:
+        raise ValueError(f"layout width must be at least 1, got {width}")
+    if len(text) > GIANT_PARAGRAPH:
+        return _ChunkedLines(text, width, str(base), mode)
+    return _layout(text, width, str(base), mode, cached=True)
+
+
+def _layout(text: str, width: int, base: str, mode: str, *, cached: bool
+            ) -> tuple[VisualLine, ...]:
+    breaks = _small_breaks(text, width, mode)
+    analyse = _analyse if cached else _analyse.__wrapped__
+    paragraph = analyse(text, base, mode)
     return tuple(
         _line(paragraph, len(text), start, end, width, mode == "app") for start, end in breaks
     )

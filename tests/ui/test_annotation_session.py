@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from store.records import ArticleStatus, SpanStatus
 from store.store import Store
-from tui.screens.event_screens import EventEditor, EventTypePicker, NoteDialog
+from tui.screens.event_screens import ChoicePicker, EventEditor, NoteDialog
 from tui.widgets.article_list import ArticleList
 from tui.widgets.reader import Reader
 from tui.widgets.side_pane import TagList
@@ -113,7 +113,7 @@ async def test_event_with_arguments_from_the_keyboard(make_app):
         await pilot.pause()
         assert reader.text[reader.word_span.start : reader.word_span.end] == "بدأت"
         await pilot.press("e")
-        assert isinstance(app.screen, EventTypePicker)
+        assert isinstance(app.screen, ChoicePicker)
         await pilot.press(*"meet")
         await pilot.press("enter")
         await pilot.pause()
@@ -190,3 +190,15 @@ async def test_mark_done_next_skips_done_and_reopen_shows_everything(make_app):
         kinds = sorted(d.kind for d in reader._decorations)
         assert kinds == ["entity", "highlight"]
         assert len(again.screen.query_one(TagList).items) == 2
+
+
+async def test_any_entity_type_from_the_label_picker(make_app):
+    app = make_app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await open_first(pilot)
+        await pilot.press("l")
+        await pilot.press(*"money", "enter")
+        await pilot.pause()
+        assert [(e.text, e.label) for e in app.store.annotations(FIRST).entities] == [
+            ("بوتين", "MONEY")
+        ]

@@ -35,8 +35,8 @@ def _event_prompt(kind: EventType) -> Text:
     return text
 
 
-class EventTypePicker(ModalScreen[str | None]):
-    """Type to filter the schema's event types; enter picks the highlighted one."""
+class ChoicePicker(ModalScreen[str | None]):
+    """Type to filter a list of choices; arrows move, enter picks, esc cancels."""
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
@@ -45,26 +45,27 @@ class EventTypePicker(ModalScreen[str | None]):
     ]
 
     DEFAULT_CSS = """
-    EventTypePicker { align: center middle; }
-    EventTypePicker > Vertical {
+    ChoicePicker { align: center middle; }
+    ChoicePicker > Vertical {
         width: 76; max-width: 95%; height: 24; border: round $accent; background: $surface;
     }
-    EventTypePicker Input { border: none; height: 1; margin: 0 1; }
-    EventTypePicker OptionList { height: 1fr; border: none; }
+    ChoicePicker Input { border: none; height: 1; margin: 0 1; }
+    ChoicePicker OptionList { height: 1fr; border: none; }
     """
 
-    def __init__(self, schema: Schema, trigger: str, current: str | None = None) -> None:
+    def __init__(self, heading: Text, choices: list[tuple[str, Text, str]],
+                 current: str | None = None, placeholder: str = "type to filter…") -> None:
         super().__init__()
-        self.schema = schema
-        self.trigger = trigger
+        self.heading = heading
+        self.choices = choices  # (id, prompt, text searched by the filter)
         self.current = current
+        self.placeholder = placeholder
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(Text.assemble(("Event on ", "dim"), (visual_line(self.trigger, 40),
-                                                              "bold")))
-            yield Input(placeholder="type to filter event types…", id="filter")
-            yield OptionList(id="types")
+            yield Label(self.heading)
+            yield Input(placeholder=self.placeholder, id="filter")
+            yield OptionList(id="choices")
 
     def on_mount(self) -> None:
         self._fill("")
@@ -74,18 +75,14 @@ class EventTypePicker(ModalScreen[str | None]):
         options = self.query_one(OptionList)
         options.clear_options()
         q = query.strip().lower()
-        for kind in self.schema.event_types:
-            haystack = " ".join(
-                [kind.name, kind.title, kind.ace or "", kind.cameo or "", *kind.triggers]
-            ).lower()
-            if not q or q in haystack:
-                options.add_option(Option(_event_prompt(kind), id=kind.name))
+        for choice_id, prompt, haystack in self.choices:
+            if not q or q in haystack.lower():
+                options.add_option(Option(prompt, id=choice_id))
         if options.option_count:
             index = 0
-            if self.current:
-                for i in range(options.option_count):
-                    if options.get_option_at_index(i).id == self.current:
-                        index = i
+            for i in range(options.option_count):
+                if options.get_option_at_index(i).id == self.current:
+                    index = i
             options.highlighted = index
 
     @on(Input.Changed, "#filter")
@@ -110,6 +107,30 @@ class EventTypePicker(ModalScreen[str | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+def EventTypePicker(schema: Schema, trigger: str, current: str | None = None) -> ChoicePicker:
+    """The schema's event types with their ACE subtype, CAMEO code and example triggers."""
+    choices = [
+        (kind.name, _event_prompt(kind),
+         " ".join([kind.name, kind.title, kind.ace or "", kind.cameo or "", *kind.triggers]))
+        for kind in schema.event_types
+    ]
+    heading = Text.assemble(("Event on ", "dim"), (visual_line(trigger, 40), "bold"))
+    return ChoicePicker(heading, choices, current, "type to filter event types…")
+
+
+def LabelPicker(schema: Schema, target: str) -> ChoicePicker:
+    """Every entity type, including those without a digit key."""
+    choices = []
+    for kind in schema.entity_types:
+        prompt = Text()
+        prompt.append(f"{kind.key or ' '} ", style="bold cyan")
+        prompt.append(f"{kind.name:<8}", style=f"bold {kind.colour}")
+        prompt.append(kind.title, style="dim")
+        choices.append((kind.name, prompt, f"{kind.name} {kind.title} {kind.title_ar or ''}"))
+    heading = Text.assemble(("Label ", "dim"), (visual_line(target, 40), "bold"))
+    return ChoicePicker(heading, choices, None, "type to filter entity types…")
 
 
 class EventEditor(ModalScreen[None]):

@@ -14,7 +14,7 @@ from textual.widgets import Footer, Input
 from store.errors import WarraqError
 from store.records import ArticleStatus
 from tui.annotate import AnnotationError, ArticleSession, counts_of
-from tui.screens.event_screens import EventEditor, EventTypePicker, NoteDialog
+from tui.screens.event_screens import EventEditor, EventTypePicker, LabelPicker, NoteDialog
 from tui.screens.help_screen import HelpScreen
 from tui.visual_text import visual_line
 from tui.widgets.article_list import STATUS_NAMES, ArticleList, Entry
@@ -189,6 +189,17 @@ class MainScreen(Screen[None]):
             if self._act(lambda s: s.label(target.start, target.end, str(arg),
                                            selection=event.selection)):
                 reader.end_selection()
+        elif action == "pick_label" and self.session is not None:
+            selection = event.selection
+
+            def picked(label: str | None) -> None:
+                if label and self._act(lambda s: s.label(target.start, target.end, label,
+                                                         selection=selection)):
+                    reader.end_selection()
+
+            self.app.push_screen(
+                LabelPicker(self.session.schema, reader.text[target.start : target.end]), picked
+            )
         elif action == "highlight":
             if self._act(lambda s: f"highlight «{s.highlight(target.start, target.end).text}»"):
                 reader.end_selection()

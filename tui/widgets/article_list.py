@@ -91,8 +91,8 @@ class ArticleList(ScrollView, can_focus=True):
         Binding("end,G", "edge(1)", "Last", show=False),
         Binding("enter", "open", "Open"),
         Binding("f", "cycle_filter", "Filter status"),
-        Binding("o", "cycle_sort", "Sort"),
-        Binding("l", "cycle_label", "Filter label"),
+        Binding("o", "cycle_sort", "Sort", show=False),
+        Binding("l", "cycle_label", "Filter label", show=False),
     ]
 
     COMPONENT_CLASSES = {
@@ -113,7 +113,7 @@ class ArticleList(ScrollView, can_focus=True):
     cursor: reactive[int] = reactive(0, repaint=False)
     status_filter: reactive[str | None] = reactive(None)
     label_filter: reactive[str | None] = reactive(None)
-    sort_order: reactive[str] = reactive("corpus")
+    sort_by: reactive[str] = reactive("corpus")
     query: reactive[str] = reactive("")
 
     class Selected(Message):
@@ -207,7 +207,7 @@ class ArticleList(ScrollView, can_focus=True):
     def watch_label_filter(self) -> None:
         self._apply_filter()
 
-    def watch_sort_order(self) -> None:
+    def watch_sort_by(self) -> None:
         self._apply_filter()
 
     def watch_query(self) -> None:
@@ -278,7 +278,7 @@ class ArticleList(ScrollView, can_focus=True):
 
     def _apply_filter(self) -> None:
         current = self.current_id
-        status, label, sort = self.status_filter, self.label_filter, self.sort_order
+        status, label, sort = self.status_filter, self.label_filter, self.sort_by
         self.shown = self.filtered(self.query, status, label, sort)
         self.virtual_size = Size(self.size.width, max(1, len(self.shown)) * ROWS_PER_ENTRY)
         self._cache.clear()
@@ -415,8 +415,8 @@ class ArticleList(ScrollView, can_focus=True):
         self.status_filter = STATUS_FILTERS[(position + 1) % len(STATUS_FILTERS)]
 
     def action_cycle_sort(self) -> None:
-        position = SORT_ORDERS.index(self.sort_order)
-        self.sort_order = SORT_ORDERS[(position + 1) % len(SORT_ORDERS)]
+        position = SORT_ORDERS.index(self.sort_by)
+        self.sort_by = SORT_ORDERS[(position + 1) % len(SORT_ORDERS)]
 
     def action_cycle_label(self) -> None:
         """Next label that some article has (then back to all articles)."""

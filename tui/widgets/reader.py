@@ -63,6 +63,7 @@ class Reader(ScrollView, can_focus=True):
             Binding(str(k), f"annotate('label','{k}')", f"Label {k}", show=False)
             for k in (1, 2, 3, 4, 5, 6, 7, 8, 9, 0)
         ],
+        Binding("l", "annotate('pick_label')", "Label…", show=False),
         Binding("h", "annotate('highlight')", "Highlight"),
         Binding("N", "annotate('note')", "Note", show=False),
         Binding("C", "annotate('category')", "Highlight colour", show=False),
