@@ -132,12 +132,31 @@ def decided_form(span_text: str, *, lexicon: Any = DEFAULT, known: Iterable[str]
     return Form(frozenset(heads), tail)
 
 
-def _scan(text: str, form: Form, exclude: set[tuple[int, int]] | frozenset[tuple[int, int]]
-          ) -> list[tuple[int, int]]:
-    tokens = tokenize(text)
+def _scan(text: str, form: Form, exclude: set[tuple[int, int]] | frozenset[tuple[int, int]],
+          cache: dict[str, bool] | None = None) -> list[tuple[int, int]]:
+    """Mentions paragraph by paragraph: a name never runs across a line break, and a
+    paragraph whose normalized text holds no head cannot hold a mention, so only the few
+    that do are tokenized (tokenizing is most of the cost). ``cache`` (token key → head
+    match) may be shared by the scans of one form over many articles."""
+    cache = {} if cache is None else cache
+    out: list[tuple[int, int]] = []
+    base = 0
+    for para in text.split("\n"):
+        offset, base = base, base + len(para) + 1
+        if not para:
+            continue
+        folded = normalize(para)
+        if any(h in folded for h in form.heads):
+            out.extend(_scan_paragraph(para, offset, form, exclude, cache))
+    return out
+
+
+def _scan_paragraph(para: str, offset: int, form: Form,
+                    exclude: set[tuple[int, int]] | frozenset[tuple[int, int]],
+                    cache: dict[str, bool]) -> list[tuple[int, int]]:
+    tokens = tokenize(para)
     keys = [normalize(t.text) for t in tokens]
     width = 1 + len(form.tail)
-    cache: dict[str, bool] = {}
     out: list[tuple[int, int]] = []
     i, n = 0, len(tokens)
     while i + width <= n:
@@ -145,13 +164,9 @@ def _scan(text: str, form: Form, exclude: set[tuple[int, int]] | frozenset[tuple
             i += 1
             continue
         last = i + width - 1
-        start, end = tokens[i].start, tokens[last].end
-        # A name does not run across a paragraph break.
-        if any("\n" in text[tokens[k].end:tokens[k + 1].start] for k in range(i, last)):
-            i += 1
-            continue
-        if (start, end) not in exclude:
-            out.append((start, end))
+        span = (offset + tokens[i].start, offset + tokens[last].end)
+        if span not in exclude:
+            out.append(span)
         i = last + 1
     return out
 
@@ -287,42 +302,40 @@ def propagate_to_corpus(
     in the corpus; returns how many were added.
 
     ``corpus`` is a ``store.corpus.Corpus`` (``ids``, ``load``); ``ids`` narrows the run.
-    Articles whose normalized text lacks every possible head are skipped before
-    tokenizing. An article that cannot be read is appended to ``errors`` (if given) and
-    skipped. ``progress(done, total)`` runs after each article; returning False stops.
-    Each article with additions is one write and one undo step.
+    Only paragraphs whose normalized text holds the name are tokenized, and only articles
+    with something to add are attached to the store. An article that cannot be read is
+    appended to ``errors`` (if given) and skipped. ``progress(done, total)`` runs after
+    each article; returning False stops (what was found so far is kept). The whole run is
+    one undo step; each changed article is one file write, made when the run ends.
     """
     counts = counts if counts is not None else SuggestCounts()
-    keys = _keys(decided.text)
-    if not keys:
+    form = decided_form(decided.text, lexicon=lexicon)
+    if form is None:
         return 0
-    probes = {keys[0], *(s for p, s in split_proclitics(keys[0]) if _strippable(p))}
-    probes = {p for p in probes if len(p) >= 2}
-    lex = _lexicon(lexicon)
+    cache: dict[str, bool] = {}
     article_ids = list(corpus.ids if ids is None else ids)
     total, added = len(article_ids), 0
-    for done, article_id in enumerate(article_ids, 1):
-        try:
-            article = corpus.load(article_id)
-        except WarraqError as exc:
-            if errors is not None:
-                errors.append(exc)
-            article = None
-        if article is not None:
-            added += _propagate_one(store, article_id, article, decided, probes, lex, origin,
-                                    counts)
-        if progress is not None and progress(done, total) is False:
-            break
+    with store.batch(f"propagate {decided.label} «{decided.text}» across the corpus"):
+        for done, article_id in enumerate(article_ids, 1):
+            try:
+                article = corpus.load(article_id)
+            except WarraqError as exc:
+                if errors is not None:
+                    errors.append(exc)
+                article = None
+            if article is not None:
+                added += _propagate_one(store, article_id, article, decided, form, cache,
+                                        origin, counts)
+            if progress is not None and progress(done, total) is False:
+                break
     return added
 
 
 def _propagate_one(store: Any, article_id: str, article: Any, decided: EntitySpan,
-                   probes: set[str], lexicon: Any, origin: str, counts: SuggestCounts) -> int:
+                   form: Form, cache: dict[str, bool], origin: str,
+                   counts: SuggestCounts) -> int:
     text = article.text
-    folded = normalize(text)
-    if not any(p in folded for p in probes):
-        return 0
-    mentions = mentions_in_article(text, decided.text, lexicon=lexicon)
+    mentions = _scan(text, form, frozenset(), cache)  # skips paragraphs without a head
     if not mentions:
         return 0
     store.attach(article_id, text, _meta_dict(getattr(article, "meta", None)))

@@ -337,10 +337,11 @@ def test_corpus_propagation_adds_pending_suggestions(store: Store, corpus: Corpu
     assert propagate_to_corpus(store, corpus, decided) == 0
     assert [x.status for x in store.annotations("c4").entities] == [SpanStatus.PENDING,
                                                                     SpanStatus.REJECTED]
-    # each article is its own undo step
+    # the whole corpus run is one undo step
     store.undo()  # the rejection
-    store.undo()  # c4's propagation
-    assert store.annotations("c4").entities == []
+    store.undo()  # the propagation
+    assert all(store.annotations(a).entities == [] for a in CORPUS)
+    store.redo()
     assert len(store.annotations("c2").entities) == 2
 
 
@@ -349,3 +350,10 @@ def test_corpus_progress_can_stop_and_ids_narrow(store: Store, corpus: Corpus) -
     assert propagate_to_corpus(store, corpus, decided, lambda d, t: False) == 2  # c1 only
     assert propagate_to_corpus(store, corpus, decided, ids=["c4"]) == 2
     assert store.annotations("c2").entities == []
+    reader = Store.open(store.root, Schema.load(None))  # read-only: what is on disk
+    try:
+        assert reader.read_only
+        assert [x.text for x in reader.annotations("c4").entities] == ["موسكو", "وموسكو"]
+        assert len(reader.annotations("c1").entities) == 2
+    finally:
+        reader.close()
