@@ -41,6 +41,7 @@ class MainScreen(Screen[None]):
         Binding("p", "previous_article", "Prev"),
         Binding("slash", "search", "Search"),
         Binding("ctrl+b", "toggle_list", "List", show=False),
+        Binding("S", "stats", "Stats", show=False),
         Binding("u", "undo", "Undo"),
         Binding("ctrl+r", "redo", "Redo", show=False),
         Binding("d", "mark('done')", "Done"),
@@ -457,6 +458,11 @@ class MainScreen(Screen[None]):
 
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen(self.app.focused, extra=HELP_EXTRA))
+
+    def action_stats(self) -> None:
+        from tui.screens.stats_screen import StatsScreen
+
+        self.app.push_screen(StatsScreen.for_app(self.app))
 
 
 HELP_EXTRA = [
