@@ -89,8 +89,9 @@ class VisualLine:
     levels: tuple[int, ...]
     controls: frozenset[int]
     rtl: bool
-    # Derived maps, filled in __post_init__: column where each glyph starts (plus the total),
-    # and the glyph index of every offset in [start, end).
+    # Derived maps: column where each glyph starts (plus the total), filled in
+    # __post_init__, and the glyph index of every offset in [start, end), built on first use
+    # (printing a line never needs it).
     _columns: tuple[int, ...] = field(default=(), repr=False, compare=False)
     _glyph_of: tuple[int, ...] = field(default=(), repr=False, compare=False)
 
@@ -100,12 +101,15 @@ class VisualLine:
             for w in self.widths:
                 columns.append(columns[-1] + w)
             object.__setattr__(self, "_columns", tuple(columns))
+
+    def _offset_map(self) -> tuple[int, ...]:
         if not self._glyph_of and self.end > self.start:
             glyph_of = [0] * (self.end - self.start)
             for index, (a, b) in enumerate(self.spans):
                 for offset in range(a - self.start, b - self.start):
                     glyph_of[offset] = index
             object.__setattr__(self, "_glyph_of", tuple(glyph_of))
+        return self._glyph_of
 
     @property
     def text(self) -> str:
@@ -119,7 +123,7 @@ class VisualLine:
         """Index of the glyph showing paragraph offset ``offset`` (in [start, end))."""
         if not self.start <= offset < self.end:
             raise IndexError(f"offset {offset} is not on line [{self.start}, {self.end})")
-        return self._glyph_of[offset - self.start]
+        return self._offset_map()[offset - self.start]
 
     def glyph_x(self, index: int) -> int:
         """Column (0-based, before any right-alignment padding) where glyph ``index`` starts;
