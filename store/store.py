@@ -178,7 +178,16 @@ class Store:
             root.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise StoreError(f"cannot create store folder: {exc.strerror or exc}", root) from None
-        if not store._lock.acquire():
+        try:
+            locked = store._lock.acquire()
+        except OSError as exc:  # a read-only folder or file system: reading still works
+            if require_write:
+                raise StoreError(f"cannot write here: {exc.strerror or exc}",
+                                 store._lock.path) from None
+            store._set_read_only(f"Read-only: cannot write the store folder"
+                                 f" ({exc.strerror or exc})")
+            locked = True
+        if not locked:
             pid = store._lock.holder_pid()
             who = f"pid {pid}" if pid else "pid unknown"
             if require_write:
@@ -186,7 +195,12 @@ class Store:
             store._set_read_only(f"Read-only: another Warraq ({who}) is writing this store")
         store._open_store_file(require_write)
         if not store.read_only:
-            store.articles_dir.mkdir(exist_ok=True)
+            try:
+                store.articles_dir.mkdir(exist_ok=True)
+            except OSError as exc:
+                store.close()
+                raise StoreError(f"cannot create folder: {exc.strerror or exc}",
+                                 store.articles_dir) from None
             store._clean_temp_files()
             with contextlib.suppress(OSError):
                 store._dir_fd = os.open(store.articles_dir, os.O_RDONLY)
@@ -244,7 +258,11 @@ class Store:
             schemas[str(next_id)] = {"hash": self.schema.hash, "first_used": now_iso(),
                                      "schema": self.schema.to_dict()}
         data["schemas"] = schemas
-        atomic_write_text(path, dumps(data))
+        try:
+            atomic_write_text(path, dumps(data))
+        except OSError as exc:
+            self.close()
+            raise StoreError(f"could not save: {exc.strerror or exc}", path) from None
 
     def _clean_temp_files(self) -> None:
         """Temporary files left by a writer killed mid-save; safe to drop under the lock."""
@@ -491,6 +509,7 @@ class Store:
             art = self._writable_article(change.article_id)
             touched[art.id] = art
         applied: list[Change] = []
+        saved: list[StoredArticle] = []
         try:
             for change in changes:
                 art = touched[change.article_id]
@@ -498,10 +517,14 @@ class Store:
                 applied.append(change)
             for art in touched.values():
                 self._save(art)
+                saved.append(art)
         except BaseException:
             for change in reversed(applied):
                 art = touched[change.article_id]
                 self._apply_change(art, change, change.after if undo else change.before)
+            for art in saved:  # put back what an earlier file of this step already holds
+                with contextlib.suppress(StoreError):
+                    self._save(art)
             raise
 
     # ================================================================== batch
@@ -520,12 +543,31 @@ class Store:
         finally:
             dirty, self._batch = self._batch, None
             pending, self._batch_action = self._batch_action, None
-            for art in dirty.values():
+            self._finish_batch(dirty, pending)
+
+    def _finish_batch(self, dirty: dict[str, StoredArticle], pending: _Pending | None) -> None:
+        """Write every article the batch touched. An article whose save fails (disk full…)
+        gets its batch changes undone in memory and left out of the undo step, so memory and
+        the undo stack never claim what the disk does not hold; the first error is raised
+        after the others were written."""
+        failed: dict[str, StoreError] = {}
+        for art in dirty.values():
+            try:
                 self._save(art)
-            if pending is not None and pending.action.changes:
-                ids = pending.action.article_ids
-                pending.action.article_id = ids[0] if len(ids) == 1 else None
-                self._history.push(pending.action)
+            except StoreError as exc:
+                failed[art.id] = exc
+        changes = pending.action.changes if pending is not None else []
+        if failed:
+            for change in reversed(changes):
+                if change.article_id in failed:
+                    self._apply_change(dirty[change.article_id], change, change.before)
+            changes[:] = [c for c in changes if c.article_id not in failed]
+        if pending is not None and changes:
+            ids = pending.action.article_ids
+            pending.action.article_id = ids[0] if len(ids) == 1 else None
+            self._history.push(pending.action)
+        if failed:
+            raise next(iter(failed.values()))
 
     # ================================================================== mutations
     def add_entity(self, article_id: str, span: EntitySpan) -> EntitySpan:
@@ -802,17 +844,22 @@ class Store:
             self._change_value(pending, art, "status", ArticleStatus.IN_PROGRESS.value)
         if not pending.action.changes:
             return
-        if self.annotator not in art.annotations.annotators:
+        new_annotator = self.annotator not in art.annotations.annotators
+        if new_annotator:
             art.annotations.annotators.append(self.annotator)
         if self._batch is not None and self._batch_action is not None:
             self._batch[art.id] = art
             self._batch_action.action.changes.extend(pending.action.changes)
             return
+        stamps = (art.created, art.modified)
         try:
             self._save(art)
         except BaseException:
             for change in reversed(pending.action.changes):
                 self._apply_change(pending.articles[change.article_id], change, change.before)
+            if new_annotator:
+                art.annotations.annotators.remove(self.annotator)
+            art.created, art.modified = stamps
             raise
         self._history.push(pending.action)
 
