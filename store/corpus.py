@@ -264,6 +264,8 @@ class Corpus:
     """The articles of one source, in order: folder files sorted by name, JSONL in file order."""
 
     path: Path
+    # A list, or for an indexed corpus a lazy sequence (``store.corpus_index.IndexedMetas``)
+    # with ``ids`` and ``columns``: iterate or index it, do not mutate it.
     articles: list[ArticleMeta]
     errors: list[CorpusError] = field(default_factory=list)
     # How the lazy index was used (a ``store.corpus_index.IndexReport``); None for a scan.
@@ -271,7 +273,7 @@ class Corpus:
     _index: dict[str, int] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self._index = {meta.id: i for i, meta in enumerate(self.articles)}
+        self._index = {article_id: i for i, article_id in enumerate(self.ids)}
 
     # -- opening --------------------------------------------------------------------------
 
@@ -383,6 +385,9 @@ class Corpus:
 
     @property
     def ids(self) -> list[str]:
+        ids = getattr(self.articles, "ids", None)
+        if ids is not None:
+            return list(ids)
         return [meta.id for meta in self.articles]
 
     def index_of(self, article_id: str) -> int:

@@ -28,11 +28,11 @@ import json
 import os
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 from store.cleaning import CLEANING_VERSION
 from store.corpus import (
@@ -178,19 +178,44 @@ def write_index(path: Path, kind: str, source: Path, body: dict[str, Any]) -> bo
     return True
 
 
-def _metas(body: dict[str, Any], path_of: Callable[[int], str],
-           line_col: list[int] | None = None, offset_col: list[int] | None = None
-           ) -> list[ArticleMeta]:
-    cols = body["columns"]
-    ids, titles, dates, times = cols["id"], cols["title"], cols["date"], cols["time"]
-    raws, urls, sources, authors = cols["date_raw"], cols["url"], cols["source"], cols["author"]
-    metas = []
-    for i in range(len(ids)):
-        metas.append(ArticleMeta(
-            ids[i], titles[i], dates[i], times[i], raws[i], urls[i], sources[i], authors[i],
-            path_of(i), line_col[i] if line_col else None, offset_col[i] if offset_col else None,
-        ))
-    return metas
+class IndexedMetas(Sequence[ArticleMeta]):
+    """``Corpus.articles`` backed by index columns: an ``ArticleMeta`` is made when asked
+    for, so opening 100,000 articles builds none (the list reads ``columns`` directly)."""
+
+    def __init__(self, columns: dict[str, list[Any]], path_of: Callable[[int], str],
+                 lines: list[int] | None = None, offsets: list[int] | None = None,
+                 extra_of: Callable[[int], dict[str, Any]] | None = None) -> None:
+        self.columns = columns
+        self.ids: list[str] = columns["id"]
+        self._path_of, self._lines, self._offsets = path_of, lines, offsets
+        self._extra_of = extra_of
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @overload
+    def __getitem__(self, i: int) -> ArticleMeta: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[ArticleMeta]: ...
+    def __getitem__(self, i: int | slice) -> ArticleMeta | list[ArticleMeta]:
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError(i)
+        c = self.columns
+        return ArticleMeta(
+            c["id"][i], c["title"][i], c["date"][i], c["time"][i], c["date_raw"][i],
+            c["url"][i], c["source"][i], c["author"][i], self._path_of(i),
+            self._lines[i] if self._lines else None,
+            self._offsets[i] if self._offsets else None,
+            self._extra_of(i) if self._extra_of else {},
+        )
+
+    def __iter__(self) -> Iterator[ArticleMeta]:
+        for i in range(len(self)):
+            yield self[i]
 
 
 # ====================================================================== folders of pages
@@ -299,11 +324,9 @@ def _open_folder(folder: Path, index_path: Path, progress: Progress | None,
     report.mode = _mode(old, report)
     if report.mode != "fresh":
         report.saved = write_index(index_path, "folder", folder, body)
-    names = entries.columns["name"]
-    metas = _metas(body, lambda i: str(folder / names[i]))
-    shas = entries.columns["sha256"]
-    for meta, sha in zip(metas, shas, strict=True):
-        meta.extra = {"sha256": sha}
+    names, shas = entries.columns["name"], entries.columns["sha256"]
+    metas = IndexedMetas(entries.columns, lambda i: str(folder / names[i]),
+                         extra_of=lambda i: {"sha256": shas[i]})
     report.seconds = time.perf_counter() - started
     return Corpus(folder, metas, corpus_errors, index=report)
 
@@ -411,7 +434,7 @@ def _open_jsonl(file: Path, index_path: Path, progress: Progress | None) -> Corp
     cols = body["columns"]
     lines, offsets = cols["line"], cols["offset"]
     path_str = str(file)
-    metas = _metas(body, lambda i: path_str, lines, offsets)
+    metas = IndexedMetas(cols, lambda i: path_str, lines, offsets)
     errors = [CorpusError(reason, file, line) for line, reason in body["errors"]]
     report.seconds = time.perf_counter() - started
     return Corpus(file, metas, errors, index=report)

@@ -374,7 +374,7 @@ class ArticleList(ScrollView, can_focus=True):
 
     # ------------------------------------------------------------------ movement
     def watch_cursor(self, old: int, new: int) -> None:
-        self._cache.clear()
+        # Cached strips are keyed by position and selection: nothing to invalidate here.
         self.refresh_lines(old * ROWS_PER_ENTRY, ROWS_PER_ENTRY)
         self.refresh_lines(new * ROWS_PER_ENTRY, ROWS_PER_ENTRY)
         top = self.scroll_offset.y
