@@ -8,15 +8,21 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.cells import cell_len
 from rich.console import Group, RenderableType
+from rich.segment import Segment
+from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 from textual.binding import Binding
+from textual.cache import LRUCache
 from textual.containers import Vertical
+from textual.geometry import Size
 from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 from textual.widget import Widget
-from textual.widgets import OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import Static
 
 from tui.annotate import PaneItem
 from tui.visual_text import VisualText, visual_line
@@ -130,13 +136,28 @@ class DocLabels(Widget):
         return max(1, -(-length // max(1, width)))
 
 
-class TagList(OptionList):
-    """The article's annotations in reading order. Moving here moves the reader; keys of
-    the document labels toggle them while this list has focus."""
+class TagList(ScrollView, can_focus=True):
+    """The article's annotations in reading order, one row each, drawn on the Line API so
+    an article with thousands of annotations opens and updates at once. Moving here moves
+    the reader; the document labels' keys toggle them while this list has focus."""
 
     BINDINGS = [
-        Binding("delete,backspace", "remove", "Remove", show=False),
+        Binding("down,j", "move(1)", "Next annotation", show=False),
+        Binding("up,k", "move(-1)", "Previous annotation", show=False),
+        Binding("pagedown", "page(1)", "Page down", show=False),
+        Binding("pageup", "page(-1)", "Page up", show=False),
+        Binding("home", "edge(-1)", "First", show=False),
+        Binding("end", "edge(1)", "Last", show=False),
+        Binding("delete,backspace", "remove", "Remove annotation"),
     ]
+
+    COMPONENT_CLASSES = {"tag-list--cursor", "tag-list--detail"}
+
+    DEFAULT_CSS = """
+    TagList > .tag-list--cursor { background: $accent 30%; }
+    TagList:focus > .tag-list--cursor { background: $accent 70%; }
+    TagList > .tag-list--detail { color: $text-muted; }
+    """
 
     class Moved(Message):
         def __init__(self, item: PaneItem) -> None:
@@ -157,45 +178,112 @@ class TagList(OptionList):
         super().__init__(**kwargs)
         self.items: list[PaneItem] = []
         self.doc_label_keys: dict[str, str] = {}
-        self._quiet = False
+        self.highlighted: int | None = None
+        self._cache: LRUCache[tuple, Strip] = LRUCache(256)
+        self._version = 0
 
     def show(self, items: list[PaneItem]) -> None:
-        keep = self.highlighted
-        self._quiet = True
         self.items = items
-        self.clear_options()
-        width = max(10, self.size.width - 12) if self.size.width else 20
-        for item in items:
-            prompt = Text()
-            prompt.append(f"{KIND_MARK.get(item.kind, '·')} ", style=item.colour)
-            prompt.append(f"{item.label:<7}", style=f"bold {item.colour}")
-            prompt.append(visual_line(item.text, width))
-            if item.detail:
-                prompt.append("\n   ")
-                prompt.append(visual_line(item.detail, width + 8), style="dim")
-            self.add_option(Option(prompt, id=f"{item.kind}:{item.id}"))
-        if items and keep is not None:
-            self.highlighted = min(keep, len(items) - 1)
-        self._quiet = False
+        self._version += 1
+        self._cache.clear()
+        if not items:
+            self.highlighted = None
+        elif self.highlighted is not None:
+            self.highlighted = min(self.highlighted, len(items) - 1)
+        self.virtual_size = Size(self.size.width, len(items))
+        self.refresh()
+
+    def on_resize(self) -> None:
+        self._cache.clear()
+        self.virtual_size = Size(self.size.width, len(self.items))
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._cache.clear()
+
+    def render_line(self, y: int) -> Strip:
+        index = self.scroll_offset.y + y
+        width = self.scrollable_content_region.width
+        if index >= len(self.items):
+            return Strip.blank(width, self.rich_style)
+        selected = index == self.highlighted
+        key = (index, width, selected, self.has_focus, self._version)
+        strip = self._cache.get(key)
+        if strip is None:
+            strip = self._draw(self.items[index], width, selected)
+            self._cache[key] = strip
+        return strip
+
+    def _draw(self, item: PaneItem, width: int, selected: bool) -> Strip:
+        base = self.rich_style
+        if selected:
+            base = base + self.get_component_rich_style("tag-list--cursor")
+        detail_style = base + self.get_component_rich_style("tag-list--detail")
+        head = f"{KIND_MARK.get(item.kind, '·')} {item.label:<7} "
+        text_width = max(4, min(width - len(head) - 1, 24))
+        shown = visual_line(item.text, text_width)
+        segments = [
+            Segment(head[:2], base + Style(color=item.colour)),
+            Segment(head[2:], base + Style(color=item.colour, bold=True)),
+            Segment(shown, base),
+        ]
+        used = len(head) + cell_len(shown)
+        if item.detail and used + 3 < width:
+            detail = "  " + visual_line(item.detail, width - used - 2)
+            segments.append(Segment(detail, detail_style))
+            used += cell_len(detail)
+        if used < width:
+            segments.append(Segment(" " * (width - used), base))
+        return Strip(segments, max(width, used)).crop(0, width)
+
+    # ------------------------------------------------------------------ cursor
+    def _set(self, index: int | None, *, announce: bool) -> None:
+        if index is not None and self.items:
+            index = max(0, min(index, len(self.items) - 1))
+        old = self.highlighted
+        self.highlighted = index
+        for row in (old, index):
+            if row is not None:
+                self.refresh_line(row)
+        if index is not None:
+            top, height = self.scroll_offset.y, self.scrollable_content_region.height
+            if index < top:
+                self.scroll_to(y=index, animate=False, immediate=True)
+            elif index >= top + height:
+                self.scroll_to(y=index - height + 1, animate=False, immediate=True)
+            if announce and index != old:
+                self.post_message(self.Moved(self.items[index]))
 
     def select_offset(self, start: int, end: int) -> None:
         """Highlight the innermost annotation under the reader's cursor, quietly."""
         best: int | None = None
         best_length = 0
         for index, item in enumerate(self.items):
+            if item.start >= end:
+                break
             length = item.end - item.start
-            if item.start < end and start < item.end and (best is None or length < best_length):
+            if start < item.end and (best is None or length < best_length):
                 best, best_length = index, length
         if best is not None and best != self.highlighted:
-            self._quiet = True
-            self.highlighted = best
-            self._quiet = False
+            self._set(best, announce=False)
 
-    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        event.stop()
-        if self._quiet or event.option_index >= len(self.items) or not self.has_focus:
-            return
-        self.post_message(self.Moved(self.items[event.option_index]))
+    def action_move(self, delta: int) -> None:
+        if self.items:
+            current = self.highlighted if self.highlighted is not None else -1
+            self._set(current + delta, announce=True)
+
+    def action_page(self, direction: int) -> None:
+        self.action_move(direction * max(1, self.scrollable_content_region.height - 1))
+
+    def action_edge(self, direction: int) -> None:
+        if self.items:
+            self._set(0 if direction < 0 else len(self.items) - 1, announce=True)
+
+    def on_click(self, event) -> None:
+        index = self.scroll_offset.y + event.y
+        if 0 <= index < len(self.items):
+            self.focus()
+            self._set(index, announce=True)
 
     def on_key(self, event) -> None:
         label = self.doc_label_keys.get(event.character or "")
@@ -215,7 +303,7 @@ class SidePane(Vertical):
     DEFAULT_CSS = """
     SidePane { padding: 0 1; }
     SidePane > ArticleCard { height: auto; max-height: 14; }
-    SidePane > TagList { height: 1fr; border: none; padding: 0; }
+    SidePane > TagList { height: 1fr; scrollbar-size-vertical: 1; }
     SidePane > TagList:focus { background: $boost; }
     """
 
