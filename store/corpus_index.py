@@ -9,6 +9,8 @@ the store's cache folder (``<store>/.warraq-cache/``, ignored by git):
   title and metadata and the cleaned text's SHA-256; a later open re-cleans only files whose
   size or mtime changed, drops deleted ones and adds new ones. Cleaning runs on every core
   when many pages need it.
+* both: each title's search key (``store.arabic.normalize``), so the list's first search
+  does not normalize 100,000 titles while the user waits;
 * a ``.jsonl`` file: per record its line number, byte offset and metadata. The file's size
   and mtime say whether anything changed; when the file only grew (its first 64 KiB and its
   last indexed line are unchanged), only the appended lines are read. Records are not parsed
@@ -34,6 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, overload
 
+from store.arabic import normalize
 from store.cleaning import CLEANING_VERSION
 from store.corpus import (
     BOM,
@@ -48,7 +51,7 @@ from store.corpus import (
 from store.errors import CorpusError
 
 INDEX_FORMAT = "warraq-corpus-index"
-INDEX_VERSION = 1
+INDEX_VERSION = 2  # 2: normalized title keys for search
 CACHE_DIR = ".warraq-cache"
 # Fewer pages than this are cleaned in-process: a worker pool costs more than it saves.
 _PARALLEL_MIN = 400
@@ -92,6 +95,7 @@ class _Entries:
     def append(self, meta: ArticleMeta, **more: Any) -> None:
         for name in _META_COLUMNS:
             self.columns[name].append(getattr(meta, name))
+        self.columns.setdefault("key", []).append(normalize(meta.title))
         for name, value in more.items():
             self.columns.setdefault(name, []).append(value)
 
@@ -152,7 +156,7 @@ def _sound_body(body: Any) -> bool:
     if len(lengths) > 1 or len([v for v in columns.values() if isinstance(v, list)]) != len(
             columns):
         return False
-    return all(name in columns for name in _META_COLUMNS) and isinstance(
+    return all(name in columns for name in (*_META_COLUMNS, "key")) and isinstance(
         body.get("errors", []), list)
 
 
@@ -314,6 +318,7 @@ def _open_folder(folder: Path, index_path: Path, progress: Progress | None,
         for column, value in zip(_META_COLUMNS, row, strict=True):
             entries.columns[column].append(value)
         entries.columns["id"][-1] = stem
+        entries.columns.setdefault("key", []).append(normalize(row[1]))
         for column, value in (("name", name), ("size", size), ("mtime_ns", mtime),
                               ("sha256", sha)):
             entries.columns[column].append(value)

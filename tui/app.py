@@ -102,20 +102,22 @@ class WarraqApp(App[None]):
         summaries = self.summary.articles if self.summary is not None else None
         columns = getattr(self.corpus.articles, "columns", None)
         if columns is not None:
+            keys = columns.get("key") or [None] * len(columns["id"])
             rows = zip(columns["id"], columns["title"], columns["date"], columns["url"],
-                       columns["source"], strict=True)
+                       columns["source"], keys, strict=True)
         else:
-            rows = ((m.id, m.title, m.date, m.url, m.source) for m in self.corpus.articles)
+            rows = ((m.id, m.title, m.date, m.url, m.source, None)
+                    for m in self.corpus.articles)
         source_of = Entry.source_of
         result = []
-        for article_id, title, date, url, source in rows:
+        for article_id, title, date, url, source, key in rows:
             if summaries is not None:
                 found = summaries.get(article_id)
                 status, counts = (found.status, found.labels) if found else ("new", {})
             else:
                 status, counts = self.status_of(article_id), {}
             result.append(Entry(article_id, title, date, source_of(url, source), status,
-                                dict(counts)))
+                                dict(counts), key))
         return result
 
     def on_mount(self) -> None:

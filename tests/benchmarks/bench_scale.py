@@ -87,8 +87,9 @@ def bench_search(corpus: Path, store: Path) -> None:
 
     c = Corpus.open(corpus, index_dir=store / ".warraq-cache")
     cols = c.articles.columns
-    entries = [Entry(i, t, d, s) for i, t, d, s in
-               zip(cols["id"], cols["title"], cols["date"], cols["source"], strict=True)]
+    entries = [Entry(i, t, d, s, "new", {}, k) for i, t, d, s, k in
+               zip(cols["id"], cols["title"], cols["date"], cols["source"], cols["key"],
+                   strict=True)]
     widget = ArticleList(entries)
     t = time.perf_counter()
     widget.search_keys()
@@ -106,7 +107,7 @@ def bench_search(corpus: Path, store: Path) -> None:
             widget.filtered(query[:end], None, None, "date_desc")
             samples.append(time.perf_counter() - t)
     stats = summary(samples)
-    line(f"search keys, one pass over {len(entries):,} titles", f"{keys_s * 1000:.0f} ms",
+    line(f"search keys of {len(entries):,} titles (from index)", f"{keys_s * 1000:.0f} ms",
          "once, at first search")
     line("search keystroke (type + backspace)", fmt(stats), "≤ 50 ms per keystroke")
 

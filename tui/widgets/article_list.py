@@ -215,6 +215,8 @@ class ArticleList(ScrollView, can_focus=True):
 
     def search_keys(self) -> list[str]:
         """Normalized titles, made in one pass over all of them the first time a search runs."""
+        if self._keys is None and all(e._key is not None for e in self.entries):
+            self._keys = [e._key for e in self.entries]  # type: ignore[misc]
         if self._keys is None:
             titles = [e.title for e in self.entries]
             joined = _SEP.join(titles)
