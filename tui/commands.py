@@ -36,6 +36,12 @@ class WarraqCommands(Provider):
             ("Previous article", "p", main.action_previous_article),
             ("Search titles", "/", main.action_search),
             ("Toggle the article list", "ctrl+b", main.action_toggle_list),
+            ("Propagate the entity under the cursor to the whole corpus (as suggestions)",
+             "palette", main.propagate_to_corpus),
+            ("Undo", "u", main.action_undo),
+            ("Redo", "ctrl+r", main.action_redo),
+            ("Mark article done", "d", partial(main.action_mark, "done")),
+            ("Skip article", "s", partial(main.action_mark, "skipped")),
             ("Help: keys of the current pane", "?", main.action_help),
         ]
         for status in STATUS_FILTERS:

@@ -202,3 +202,22 @@ async def test_any_entity_type_from_the_label_picker(make_app):
         assert [(e.text, e.label) for e in app.store.annotations(FIRST).entities] == [
             ("بوتين", "MONEY")
         ]
+
+
+async def test_propagate_in_article_and_to_the_corpus(make_app):
+    app = make_app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        reader = await open_first(pilot)
+        await pilot.press("1", "P")  # بوتين → PERS, then to its other mentions here
+        spans = [e for e in app.store.annotations(FIRST).entities if e.label == "PERS"]
+        assert len(spans) > 1 and all(s.status == SpanStatus.ACCEPTED for s in spans)
+        assert {s.origin for s in spans} == {"human", "human-propagated"}
+        reader.move_to_offset(0)
+        app.screen.propagate_to_corpus()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        other = app.store.annotations("001_924c621b7ea87b2a").entities
+        assert other and all(
+            e.status == SpanStatus.PENDING and e.origin == "propagation" for e in other
+        )
+        assert app.screen._busy is None

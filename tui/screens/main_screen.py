@@ -54,6 +54,7 @@ class MainScreen(Screen[None]):
         self.current_id: str | None = None
         self.session: ArticleSession | None = None
         self._meta: dict[str, Any] = {}
+        self._busy: str | None = None  # a background job that owns the store
 
     @property
     def warraq(self) -> WarraqApp:
@@ -165,6 +166,9 @@ class MainScreen(Screen[None]):
         if self.session is None:
             self.notify("Open an article first (enter in the list).", severity="warning")
             return False
+        if self._busy:
+            self.notify(f"Wait: {self._busy} is still running.", severity="warning", timeout=3)
+            return False
         try:
             message = message_of(self.session)
         except AnnotationError as error:
@@ -254,6 +258,54 @@ class MainScreen(Screen[None]):
         added = propagate_in_article(session.store, session.article_id, session.text,
                                      covering[0])
         return f"{covering[0].label} «{covering[0].text}» applied to {len(added)} more mentions"
+
+    def propagate_to_corpus(self) -> None:
+        """Offer the entity under the cursor to every article of the corpus as pending
+        suggestions (origin "propagation"), in a worker thread; annotation waits meanwhile
+        because the store has one writer."""
+        session = self.session
+        reader = self.query_one(Reader)
+        target = reader.target
+        if session is None or target is None:
+            self.notify("Open an article and put the cursor on an entity.", severity="warning")
+            return
+        covering = session.entities_at(target.start, target.end, pending=False)
+        if not covering or self._busy:
+            self.notify("Put the cursor on a labelled entity first." if not covering
+                        else f"Wait: {self._busy} is still running.", severity="warning")
+            return
+        decided = covering[0]
+        self._busy = f"propagating «{decided.text}»"
+        status = self.query_one(StatusBar)
+
+        def progress(done: int, total: int) -> bool:
+            self.app.call_from_thread(
+                setattr, status, "info", visual_line(f"{self._busy}: {done}/{total}", 60)
+            )
+            return True
+
+        def job() -> None:
+            from store.propagate import propagate_to_corpus
+
+            try:
+                count = propagate_to_corpus(self.warraq.store, self.warraq.corpus, decided,
+                                            progress)
+                message = f"{decided.label} «{decided.text}»: {count} suggestions in the corpus"
+                self.app.call_from_thread(self._propagated, message, None)
+            except Exception as error:  # reported, never lost in the thread
+                self.app.call_from_thread(self._propagated, None, error)
+
+        self.run_worker(job, thread=True, exclusive=True, group="propagate")
+
+    def _propagated(self, message: str | None, error: Exception | None) -> None:
+        self._busy = None
+        if error is not None:
+            self.notify(f"Propagation failed: {error}", severity="error", timeout=10)
+            return
+        for entry in self.entries:
+            self._update_entry(entry.id)
+        self._repaint_annotations()
+        self._saved(message or "")
 
     def _edit_note(self, target: Span, selection: bool) -> None:
         session = self.session
