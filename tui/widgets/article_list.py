@@ -10,7 +10,8 @@ entries themselves.
 At 100,000 articles every keystroke of a search must answer within 50 ms, so: search keys
 are normalized in one pass over all titles, only when a search first needs them (not at
 startup); the sort permutation is computed once per sort order; and a query that extends
-the previous one filters only the entries the previous one kept.
+the previous one filters only the entries the previous one kept, and recent answers are
+remembered so that backspacing costs nothing.
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ SORT_NAMES = {"corpus": "corpus order", "date_desc": "date ↓ (newest)",
 _STATUS_RANK = {"new": 0, "in_progress": 1, "done": 2, "skipped": 3}
 # Joins titles for one-pass normalization; never produced by normalize() or in a title.
 _SEP = "\x00"
+_REMEMBERED = 64
 
 
 @dataclass(slots=True)
@@ -149,6 +151,9 @@ class ArticleList(ScrollView, can_focus=True):
         self._keys: list[str] | None = None
         # (key, status, label, sort, shown) of the last filter, for incremental search.
         self._last: tuple[str, str | None, str | None, str, list[int]] | None = None
+        # Recent results by (key, status, label, sort): backspacing returns to queries
+        # already answered, which would otherwise each be a full scan.
+        self._results: dict[tuple[str, str | None, str | None, str], list[int]] = {}
 
     # ------------------------------------------------------------------ data
     def set_entries(self, entries: list[Entry]) -> None:
@@ -170,6 +175,7 @@ class ArticleList(ScrollView, can_focus=True):
         if "date" in changes or "source" in changes or "status" in changes:
             self._orders.clear()
         self._last = None
+        self._results.clear()
         self._cache.clear()
         try:
             position = self.shown.index(index)
@@ -258,6 +264,10 @@ class ArticleList(ScrollView, can_focus=True):
                  ) -> list[int]:
         """Entry indexes shown for these settings, in display order."""
         key = normalize(query.strip()) if query.strip() else ""
+        remembered = self._results.get((key, status, label, sort))
+        if remembered is not None:
+            self._last = (key, status, label, sort, remembered)
+            return remembered
         last = self._last
         if (last is not None and key and last[0] and last[0] in key
                 and last[1:4] == (status, label, sort)):
@@ -276,6 +286,9 @@ class ArticleList(ScrollView, can_focus=True):
         elif result is candidates:
             result = list(candidates)
         self._last = (key, status, label, sort, result)
+        if len(self._results) >= _REMEMBERED:
+            self._results.pop(next(iter(self._results)))
+        self._results[(key, status, label, sort)] = result
         return result
 
     def _apply_filter(self) -> None:
