@@ -26,11 +26,44 @@ SIZE = (200, 60)
 KEYS = ["left"] * 60 + ["down"] * 20 + ["right"] * 30 + ["up"] * 10 + ["pagedown"] * 5
 
 
-async def reader_keys(store: Path, corpus: Path) -> tuple[list[float], list[float]]:
+def seed_annotations(app, count: int) -> None:
+    """``count`` annotations spread over the long article: accepted and pending entities
+    (a tenth nested inside another), highlights and event triggers — what a finished
+    article looks like."""
+    from store.records import EntitySpan, Event, Highlight, SpanStatus
+    from tui.document import word_spans
+
+    store = app.store
+    text = app.corpus.load("long").text
+    store.attach("long", text, {})
+    words = word_spans(text)
+    step = max(1, len(words) // count)
+    labels = [e.name for e in store.schema.entity_types]
+    with store.batch("seed"):
+        for n, index in enumerate(range(0, step * count, step)):
+            s, e = words[index]
+            if n % 10 == 9 and index + 2 < len(words):
+                e = words[index + 2][1]  # a longer span around the next ones: nesting
+            kind = n % 20
+            if kind < 14:
+                status = SpanStatus.PENDING if kind % 4 == 0 else SpanStatus.ACCEPTED
+                store.add_entity("long", EntitySpan(s, e, text[s:e], labels[n % len(labels)],
+                                                    status=status, origin="bench"))
+            elif kind < 17:
+                store.add_highlight("long", Highlight(s, e, text[s:e]))
+            else:
+                store.add_event("long", Event("MEET", s, e, text[s:e]))
+
+
+async def reader_keys(
+    store: Path, corpus: Path, annotations: int = 0
+) -> tuple[list[float], list[float]]:
     from tui.app import prepare_app
     from tui.widgets.reader import Reader
 
     app = prepare_app(corpus, store_dir=str(store), annotator="bench")
+    if annotations:
+        seed_annotations(app, annotations)
     opens: list[float] = []
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -104,10 +137,12 @@ def main() -> dict[str, float]:
         tmp_path = Path(tmp)
         corpus = write_long_corpus(tmp_path / "corpus")
         opens, keys = asyncio.run(reader_keys(tmp_path / "store", corpus))
+        opens_ann, keys_ann = asyncio.run(reader_keys(tmp_path / "store-ann", corpus, 500))
         area = asyncio.run(textarea_keys(long_article()))
         bare = startup("bare", tmp_path / "store2")
         ours = startup("warraq", tmp_path / "store2")
     k, a, o = summary(keys), summary(area), summary(opens)
+    ka, oa = summary(keys_ann), summary(opens_ann)
     ratio_keys = k["median"] / a["median"]
     ratio_start = statistics.median(ours) / statistics.median(bare)
     print("Reader benchmarks (50,000-character article, 200x60)")
@@ -115,6 +150,8 @@ def main() -> dict[str, float]:
     print(f"  TextArea same keys  {fmt(a)}")
     print(f"  ratio to TextArea   {ratio_keys:.2f}x   target <= 0.3x")
     print(f"  open -> first frame median {o['median']:.1f} ms (n={int(o['n'])})   target <= 50 ms")
+    print(f"  with 500 annotations: keypress {fmt(ka)}, ratio to TextArea "
+          f"{ka['median'] / a['median']:.2f}x; open median {oa['median']:.1f} ms")
     print(
         f"  startup (sample)    {statistics.median(ours) * 1000:.0f} ms vs bare Textual "
         f"{statistics.median(bare) * 1000:.0f} ms = {ratio_start:.2f}x   target <= 1.5x"
@@ -125,6 +162,7 @@ def main() -> dict[str, float]:
         "ratio_keys": ratio_keys,
         "open_median": o["median"],
         "ratio_start": ratio_start,
+        "key_ann_median": ka["median"],
     }
 
 
