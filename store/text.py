@@ -108,7 +108,9 @@ def canonical_text(raw: bytes | str, path: str | Path | None = None) -> str:
     """
     text = _decode(raw, path) if isinstance(raw, bytes | bytearray) else raw
     if text.startswith(BOM):
-        text = text[1:]
+        # Every leading BOM (a page saved twice by a BOM-adding editor has two): dropping
+        # just one would leave a text that canonicalizes again to something shorter.
+        text = text.lstrip(BOM)
     if "\r" in text or "\x85" in text or "\u2028" in text or "\u2029" in text:
         text = _NEWLINES.sub("\n", text)
     _check_text(text, path)
