@@ -68,3 +68,12 @@ def visible_text(ch: str) -> str:
     """The one-cell sign shown for a control character, or ``ch`` itself."""
     sign = _placeholder(ch)
     return ch if sign is None else sign
+
+
+def printable(text: str) -> str:
+    """``text`` with every control shown as its sign: for one-line strings that come from
+    outside and are printed as they are (file names in error lines, article ids in titles),
+    where an ESC in a file name would otherwise clear the user's screen."""
+    if text.isprintable():
+        return text
+    return "".join(visible_text(ch) for ch in text)
