@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Input
+from textual.widgets import Input
 
 from store.errors import WarraqError
 from store.records import ArticleStatus
@@ -18,6 +18,7 @@ from tui.screens.event_screens import EventEditor, EventTypePicker, LabelPicker,
 from tui.screens.help_screen import HelpScreen
 from tui.visual_text import visual_line
 from tui.widgets.article_list import STATUS_NAMES, ArticleList, Entry
+from tui.widgets.key_hints import KeyHints
 from tui.widgets.reader import Reader, Span
 from tui.widgets.side_pane import SidePane, TagList
 from tui.widgets.status_bar import StatusBar
@@ -69,7 +70,7 @@ class MainScreen(Screen[None]):
             yield Reader(bidi=app.bidi, direction=app.direction, id="reader")
             yield SidePane(bidi=app.bidi, id="side")
         yield StatusBar(id="status")
-        yield Footer()
+        yield KeyHints()
 
     def on_mount(self) -> None:
         app = self.warraq
