@@ -35,6 +35,9 @@ from store.errors import StoreError
 from store.records import HUMAN
 from store.storage import read_json
 
+# Origins that are people's decisions, never suggestions (propagation repeats a human one).
+HUMAN_ORIGINS = frozenset({HUMAN, "human-propagated"})
+
 SUMMARY_FORMAT = "warraq-store-summary"
 SUMMARY_VERSION = 1
 SUMMARY_FILE = "summary.json"
@@ -86,7 +89,8 @@ def summarize_article(data: dict[str, Any]) -> ArticleSummary:
             labels[label] += 1
             people[str(span.get("annotator") or "—")] += 1
         source = str(original.get("origin", origin)) if original else origin
-        if source == HUMAN:
+        if source in HUMAN_ORIGINS:
+            # A human decision, also when propagated by a key: not a suggestion to score.
             continue
         suggested = str(original.get("label", label)) if original else label
         if status == "accepted":

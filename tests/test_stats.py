@@ -144,3 +144,19 @@ async def test_stats_screen_opens_with_S(store_dir: Path):
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, StatsScreen)
+
+
+def test_propagated_human_decisions_are_not_scored_as_suggestions(tmp_path):
+    from store.records import EntitySpan
+    from store.stats import compute_stats, summarize_store
+    from store.store import Store
+
+    text = "بوتين قال إن بوتين"
+    with Store.open(tmp_path / "s") as store:
+        store.attach("a", text, {})
+        store.add_entity("a", EntitySpan(0, 5, "بوتين", "PERS"))
+        store.add_entity("a", EntitySpan(13, 18, "بوتين", "PERS", origin="human-propagated"))
+    stats = compute_stats(summarize_store(tmp_path / "s"), ["a"])
+    assert stats.by_label == {"PERS": 2}
+    assert "human-propagated" not in stats.by_source
+    assert stats.overall.accepted == 0

@@ -456,6 +456,8 @@ class MainScreen(Screen[None]):
         )
         if event.status:
             label += f" · {STATUS_NAMES[event.status]}"
+        if event.view:
+            label += f" · {event.view}"
         self.query_one("#list-pane").border_title = label
 
     def set_filter(self, status: str | None) -> None:
