@@ -104,3 +104,12 @@ def test_missing_corpus_for_the_app_is_one_line() -> None:
     result = run("/no/such/corpus")
     assert result.returncode != 0
     assert result.stderr.strip().count("\n") == 0 and "/no/such/corpus" in result.stderr
+
+
+def test_error_lines_never_echo_escapes_from_file_names(tmp_path: Path) -> None:
+    bad = tmp_path / "bad\x1b[2J\x1b]0;PWNED\x07.txt"
+    bad.write_bytes(b"")
+    result = run("render", str(bad))
+    assert result.returncode != 0
+    assert "\x1b" not in result.stderr and "\x07" not in result.stderr
+    assert "bad" in result.stderr and result.stderr.count("\n") == 1

@@ -16,6 +16,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from store.errors import WarraqError
+from tui.glyphs import warn
 
 EXIT_ERROR = 2
 
@@ -93,7 +94,7 @@ def run_render(args: argparse.Namespace) -> int:
         raise WarraqError(f"--width must be at least 1, got {width}")
     corpus = Corpus.open(args.file)
     for error in corpus.errors:
-        print(f"warraq: {error}", file=sys.stderr)
+        warn(error)
     metas = corpus.articles
     if args.article_id is not None:
         metas = [m for m in metas if m.id == args.article_id]
@@ -171,7 +172,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _run_subcommand(argv)
         return _run_app(argv)
     except WarraqError as error:
-        print(f"warraq: {error}", file=sys.stderr)
+        # A file name can carry escape sequences: never echo them to the terminal raw.
+        warn(error)
         return EXIT_ERROR
     except KeyboardInterrupt:
         return 130

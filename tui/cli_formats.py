@@ -36,6 +36,7 @@ from store.formats.common import (
 )
 from store.records import HUMAN, ArticleStatus, EntitySpan, SpanStatus
 from store.suggest import SeenSpans
+from tui.glyphs import warn
 
 # format name → (module, kind of output: "stream" | "dir" | "file")
 FORMATS: dict[str, tuple[Any, str]] = {
@@ -183,8 +184,7 @@ def run_export(args: argparse.Namespace) -> int:
     finally:
         store.close()
     where = args.out or "stdout"
-    print(f"warraq: exported {n} annotations from {counted['articles']} articles to {where}",
-          file=sys.stderr)
+    warn(f"exported {n} annotations from {counted['articles']} articles to {where}")
     return 0
 
 
@@ -387,19 +387,18 @@ def run_import(args: argparse.Namespace) -> int:
         known = set(store.schema.entity_labels) if store.schema is not None else None
         report = read_file(args.format, path, known)
         for problem in report.problems:
-            print(f"warraq: {problem}", file=sys.stderr)
+            warn(problem)
         source = args.source or args.format
         stats = import_report(store, report, args.as_ == "gold", source, _progress_enabled())
     finally:
         store.close()
     for line, reason in stats.problems:
-        print(f"warraq: {ImportFormatError(reason, path, line)}", file=sys.stderr)
-    print(f"warraq: imported {stats.entities_added} entities, {stats.events_added} events, "
-          f"{stats.highlights_added} highlights into {stats.articles_matched} stored and "
-          f"{stats.articles_new} new articles ({stats.duplicates} duplicates skipped, "
-          f"{stats.entities_accepted} suggestions accepted, {stats.kept_rejected} rejected "
-          f"kept rejected, {len(report.problems) + len(stats.problems)} problems)",
-          file=sys.stderr)
+        warn(ImportFormatError(reason, path, line))
+    warn(f"imported {stats.entities_added} entities, {stats.events_added} events, "
+         f"{stats.highlights_added} highlights into {stats.articles_matched} stored and "
+         f"{stats.articles_new} new articles ({stats.duplicates} duplicates skipped, "
+         f"{stats.entities_accepted} suggestions accepted, {stats.kept_rejected} rejected "
+         f"kept rejected, {len(report.problems) + len(stats.problems)} problems)")
     if report.problems or stats.problems:
         return EXIT_PARTIAL
     return 0

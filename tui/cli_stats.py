@@ -17,6 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from store.stats import STATUSES, Quality, Stats, compute_stats, summarize_store
+from tui.glyphs import warn
 
 BAR_WIDTH = 30
 STATUS_TITLES = {"new": "new", "in_progress": "in progress", "done": "done",
@@ -66,7 +67,7 @@ def run_stats(args: argparse.Namespace) -> int:
     stats = load_stats(args.corpus, args.store)
     console = Console(file=sys.stdout, highlight=False)
     for error in stats.errors:
-        print(f"warraq: {error}", file=sys.stderr)
+        warn(f"{error}")
     console.print(Group(*stats_renderables(stats, suggestions=args.suggestions)))
     return 0
 

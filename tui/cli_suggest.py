@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from store.errors import WarraqError
+from tui.glyphs import warn
 
 PROGRESS_MIN = 50
 EXIT_PARTIAL, EXIT_ERROR = 1, 2
@@ -124,7 +125,7 @@ def run_suggest(args: argparse.Namespace) -> int:
     counts = SuggestCounts()
     for error in corpus.errors:  # articles the corpus could not even index
         counts.failed += 1
-        print(f"warraq: {error}", file=sys.stderr)
+        warn(f"{error}")
     ids = list(corpus.ids)
     show = sys.stderr.isatty() and len(ids) > PROGRESS_MIN
     try:
@@ -133,7 +134,7 @@ def run_suggest(args: argparse.Namespace) -> int:
                 article = corpus.load(article_id)
             except WarraqError as error:
                 counts.failed += 1
-                print(f"warraq: {error}", file=sys.stderr)
+                warn(f"{error}")
                 continue
             failed = False
             for name, fn in suggesters:
@@ -143,11 +144,11 @@ def run_suggest(args: argparse.Namespace) -> int:
                                  name, fn, counts)
                 except WarraqError as error:
                     failed = True
-                    print(f"warraq: {error}", file=sys.stderr)
+                    warn(f"{error}")
                 # count articles, not (article, suggester) pairs
                 counts.articles = before
             for warning in counts.warnings:
-                print(f"warraq: {warning}", file=sys.stderr)
+                warn(f"{warning}")
             counts.warnings.clear()
             if failed:
                 counts.failed += 1

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from store.arabic import normalize
+from tui.glyphs import printable
 from tui.visual_text import visual_line
 from tui.widgets.article_list import STATUS_FILTERS, STATUS_NAMES
 
@@ -76,7 +77,9 @@ class WarraqCommands(Provider):
                     0.9,
                     f"Open: {display}",
                     partial(main.open_article, entry.id),
-                    help=f"{entry.id} · {entry.date or 'no date'} · {STATUS_NAMES[entry.status]}",
+                    help=printable(
+                        f"{entry.id} · {entry.date or 'no date'} · {STATUS_NAMES[entry.status]}"
+                    ),
                 )
                 shown += 1
                 if shown >= 50:

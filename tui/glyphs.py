@@ -77,3 +77,11 @@ def printable(text: str) -> str:
     if text.isprintable():
         return text
     return "".join(visible_text(ch) for ch in text)
+
+
+def warn(message: object) -> None:
+    """One ``warraq: …`` line on stderr, with any control in it shown as its sign: error
+    lines echo file names and record ids, which can carry escape sequences."""
+    import sys
+
+    print(f"warraq: {printable(str(message))}", file=sys.stderr)

@@ -12,8 +12,9 @@ from textual.screen import Screen
 from textual.widgets import Input
 
 from store.errors import WarraqError
-from store.records import ArticleStatus
+from store.records import ArticleStatus, SpanStatus
 from tui.annotate import AnnotationError, ArticleSession, counts_of
+from tui.glyphs import printable
 from tui.screens.event_screens import EventEditor, EventTypePicker, LabelPicker, NoteDialog
 from tui.screens.help_screen import HelpScreen
 from tui.visual_text import visual_line
@@ -84,7 +85,7 @@ class MainScreen(Screen[None]):
         self.query_one(SidePane).border_title = "Article"
         articles.focus()
         for message in app.startup_notices:
-            self.notify(message, severity="warning", timeout=8)
+            self.notify(printable(message), severity="warning", timeout=8)
 
     # ------------------------------------------------------------------ list → reader
     @on(ArticleList.Selected)
@@ -97,12 +98,12 @@ class MainScreen(Screen[None]):
         try:
             article = app.corpus.load(article_id)
         except Exception as error:  # a file changed or vanished since the list was built
-            self.notify(str(error), severity="error", timeout=8)
+            self.notify(printable(str(error)), severity="error", timeout=8)
             return
         self.current_id = article_id
         reader = self.query_one(Reader)
         reader.load(article_id, article.text)
-        reader.border_title = f"Reader · {article_id}"
+        reader.border_title = f"Reader · {printable(article_id)}"
         articles = self.query_one(ArticleList)
         articles.select_id(article_id)
         meta: dict[str, Any] = {
@@ -176,7 +177,7 @@ class MainScreen(Screen[None]):
             self.notify(str(error), severity="warning", timeout=3)
             return False
         except (WarraqError, OSError) as error:
-            self.notify(f"Not saved: {error}", severity="error", timeout=10)
+            self.notify(f"Not saved: {printable(str(error))}", severity="error", timeout=10)
             self._repaint_annotations()
             return False
         self._repaint_annotations()
@@ -232,6 +233,8 @@ class MainScreen(Screen[None]):
             self._act(lambda s: self._adjust(s, target, d_start, d_end))
         elif action == "propagate":
             self._act(lambda s: self._propagate(s, target))
+        elif action == "reject_all_alike":
+            self._act(lambda s: self._reject_alike(s, target))
 
     @staticmethod
     def _cycle_category(session: ArticleSession, target: Span) -> str:
@@ -301,12 +304,30 @@ class MainScreen(Screen[None]):
     def _propagated(self, message: str | None, error: Exception | None) -> None:
         self._busy = None
         if error is not None:
-            self.notify(f"Propagation failed: {error}", severity="error", timeout=10)
+            self.notify(f"Propagation failed: {printable(str(error))}", severity="error",
+                        timeout=10)
             return
         for entry in self.entries:
             self._update_entry(entry.id)
         self._repaint_annotations()
         self._saved(message or "")
+
+    @staticmethod
+    def _reject_alike(session: ArticleSession, target: Span) -> str:
+        """``X``: reject the suggestion under the cursor and its look-alikes in the article
+        (same name, same label) as one undo step."""
+        from store.propagate import reject_in_article
+
+        pending = [e for e in session.entities_at(target.start, target.end)
+                   if e.status == SpanStatus.PENDING]
+        if not pending:
+            raise AnnotationError("no suggestion under the cursor")
+        span = pending[0]
+        with session.store.batch(f"reject «{span.text}» everywhere"):
+            session.store.update_entity(session.article_id, span.id, status=SpanStatus.REJECTED)
+            others = reject_in_article(session.store, session.article_id, session.text,
+                                       session.store.get(session.article_id).entity(span.id))
+        return f"rejected {span.label} «{span.text}» and {len(others)} look-alikes"
 
     def _edit_note(self, target: Span, selection: bool) -> None:
         session = self.session
@@ -421,7 +442,7 @@ class MainScreen(Screen[None]):
         try:
             action = store.undo() if which == "undo" else store.redo()
         except (WarraqError, OSError) as error:
-            self.notify(f"Not saved: {error}", severity="error", timeout=10)
+            self.notify(f"Not saved: {printable(str(error))}", severity="error", timeout=10)
             return
         if action is None:
             self.notify(f"Nothing to {which}.", timeout=2)

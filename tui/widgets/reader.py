@@ -70,6 +70,7 @@ class Reader(ScrollView, can_focus=True):
         Binding("e", "annotate('event')", "Event"),
         Binding("a", "annotate('accept')", "Accept", show=False),
         Binding("x", "annotate('reject')", "Reject", show=False),
+        Binding("X", "annotate('reject_all_alike')", "Reject look-alikes", show=False),
         Binding("A", "annotate('accept_all')", "Accept all", show=False),
         Binding("full_stop", "annotate('next_pending',1)", "Next suggestion", show=False),
         Binding("comma", "annotate('next_pending',-1)", "Prev suggestion", show=False),

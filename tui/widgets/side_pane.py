@@ -25,6 +25,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from tui.annotate import PaneItem
+from tui.glyphs import printable
 from tui.visual_text import VisualText, visual_line
 
 KIND_MARK = {"entity": "■", "suggestion": "□", "highlight": "▌", "event": "◆"}
@@ -66,12 +67,12 @@ class ArticleCard(Static):
                 cell: RenderableType = (
                     VisualText(str(value), mode=self.bidi, align_rtl=False)
                     if label in ("source", "author", "date as written")
-                    else Text(str(value))
+                    else Text(printable(str(value)))
                 )
                 table.add_row(label, cell)
         parts.append(table)
         for notice in meta.get("notices", []):
-            parts.append(Text(notice, style="bold yellow"))
+            parts.append(Text(printable(notice), style="bold yellow"))
         return Group(*parts)
 
 
