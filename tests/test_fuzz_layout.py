@@ -125,7 +125,7 @@ def test_giant_paragraph_is_a_lazy_sequence_of_valid_lines(base, mode):
         assert any(line.end == end for line in lines)
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=10, deadline=None)
 @given(st.lists(st.sampled_from(HOSTILE + ARABIC + OTHER), min_size=1, max_size=12)
        .map("".join), widths)
 def test_giant_paragraph_of_any_text_is_valid(unit, width):
