@@ -40,3 +40,35 @@ def test_store_file_name_of_a_hostile_id_is_plain(tmp_path: Path) -> None:
     with Store.open(tmp_path / "store") as again:
         assert again.article_ids() == [NASTY]
         assert again.annotations(NASTY).entities[0].text == "بوتين"
+
+
+def test_hostile_names_never_reach_the_terminal(tmp_path: Path) -> None:
+    """CLI error lines and the app's titles show a hostile file name with signs."""
+    import asyncio
+    import subprocess
+    import sys
+
+    from test_hostile_app import assert_frame_is_clean
+
+    from tui.app import prepare_app
+
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "good\x1b]0;PWNED\x07\u202e.txt").write_text("عنوان\n\n" + AR, encoding="utf-8")
+    (corpus / "bad\x1b[2J.txt").write_bytes(b"")
+    done = subprocess.run([sys.executable, "-m", "tui.cli", "render", str(corpus)],
+                          capture_output=True, text=True, encoding="utf-8",
+                          cwd=Path(__file__).resolve().parent.parent)
+    assert "bad\u241b[2J.txt: empty file" in done.stderr and "\x1b" not in done.stderr
+    assert "\x1b" not in done.stdout
+
+    async def run() -> None:
+        app = prepare_app(corpus, store_dir=str(tmp_path / "store"), annotator="t")
+        async with app.run_test(size=(110, 36)) as pilot:
+            await pilot.pause()
+            assert_frame_is_clean(app)
+            await pilot.press("enter")
+            await pilot.pause()
+            assert_frame_is_clean(app)
+
+    asyncio.run(run())
