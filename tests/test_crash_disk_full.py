@@ -63,7 +63,10 @@ def disk_full(monkeypatch: pytest.MonkeyPatch, where: str):
             real = os.fdopen
             patch.setattr(storage.os, "fdopen", lambda *a, **k: _FullHandle(real(*a, **k)))
         elif where == "fsync":
+            # The file's data sync (fdatasync where there is one) and the folder's fsync.
             patch.setattr(storage.os, "fsync", _enospc)
+            if hasattr(storage.os, "fdatasync"):
+                patch.setattr(storage.os, "fdatasync", _enospc)
         elif where == "replace":
             patch.setattr(storage.os, "replace", _enospc)
         elif where == "mkstemp":
