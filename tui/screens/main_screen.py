@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Input
 
@@ -26,6 +26,10 @@ from tui.widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:
     from tui.app import WarraqApp
+
+
+# Seconds the side pane waits before following the cursor (one frame at 60 Hz is 0.017).
+CURSOR_FOLLOW_DELAY = 0.02
 
 
 def clock() -> str:
@@ -57,6 +61,8 @@ class MainScreen(Screen[None]):
         self.session: ArticleSession | None = None
         self._meta: dict[str, Any] = {}
         self._busy: str | None = None  # a background job that owns the store
+        self._pending_cursor: Reader.CursorMoved | None = None
+        self._cursor_timer = None
 
     @property
     def warraq(self) -> WarraqApp:
@@ -64,14 +70,14 @@ class MainScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         app = self.warraq
-        with Horizontal(id="panes"):
-            with Vertical(id="list-pane"):
-                yield Input(placeholder="search titles…", id="search")
-                yield ArticleList(self.entries, id="articles")
-            yield Reader(bidi=app.bidi, direction=app.direction, id="reader")
-            yield SidePane(bidi=app.bidi, id="side")
-        yield StatusBar(id="status")
-        yield KeyHints()
+        with Vertical(id="bottom"):
+            yield StatusBar(id="status")
+            yield KeyHints()
+        with Vertical(id="list-pane"):
+            yield Input(placeholder="search titles…", id="search")
+            yield ArticleList(self.entries, id="articles")
+        yield Reader(bidi=app.bidi, direction=app.direction, id="reader")
+        yield SidePane(bidi=app.bidi, id="side")
 
     def on_mount(self) -> None:
         app = self.warraq
@@ -455,6 +461,18 @@ class MainScreen(Screen[None]):
 
     @on(Reader.CursorMoved)
     def _cursor_moved(self, event: Reader.CursorMoved) -> None:
+        """The side pane follows the cursor a moment later, in its own small repaint: the
+        compositor repaints the box around all dirty regions, and a reader row plus a card
+        across the screen would make that box most of the screen on every keypress."""
+        self._pending_cursor = event
+        if self._cursor_timer is None:
+            self._cursor_timer = self.set_timer(CURSOR_FOLLOW_DELAY, self._follow_cursor)
+
+    def _follow_cursor(self) -> None:
+        self._cursor_timer = None
+        event, self._pending_cursor = self._pending_cursor, None
+        if event is None:
+            return
         target = event.selection or event.word
         if target is None:
             return
