@@ -85,3 +85,23 @@ async def key_costs(pilot, keys: list[str], rounds: int = 3) -> tuple[list[float
         for key in keys:
             samples.append(max(0.0, await press_and_paint(pilot, key) - base))
     return samples, baseline
+
+
+async def dispatch_and_paint(pilot, key: str) -> float:
+    """Wall seconds for Textual's own binding lookup and action for ``key`` (what the app
+    does with a key event from the terminal), the handler's work, and the repaint of the
+    screen update it causes. Work that handlers post as messages for later (the side pane
+    following the cursor) lands in later frames and is not in this figure; the CPU figure
+    of ``key_costs`` includes it."""
+    app = pilot.app
+    screen = app.screen
+    t0 = time.perf_counter()
+    await app._check_bindings(key)
+    screen._on_timer_update()
+    elapsed = time.perf_counter() - t0
+    await pilot.pause()
+    return elapsed
+
+
+async def dispatch_costs(pilot, keys: list[str], rounds: int = 2) -> list[float]:
+    return [await dispatch_and_paint(pilot, key) for _ in range(rounds) for key in keys]
