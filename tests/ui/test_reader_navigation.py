@@ -161,3 +161,15 @@ async def test_mouse_click_puts_cursor_on_a_word(make_app):
         region = reader.scrollable_content_region
         await pilot.click(offset=(region.x + (x0 + x1) // 2, region.y + row))
         assert reader._word == 1
+
+
+async def test_terminal_bidi_mode_sends_logical_unshaped_text(make_app):
+    """--bidi terminal: the reader leaves shaping and reordering to the terminal."""
+    app = make_app(bidi="terminal")
+    async with app.run_test(size=(120, 40)) as pilot:
+        reader = await open_first(pilot)
+        first_row = reader.doc.line(0).text
+        assert first_row.startswith("بوتين مرحباً")  # logical order, base letters
+        assert word(reader) == "بوتين"
+        await pilot.press("left")
+        assert word(reader) == "مرحباً"

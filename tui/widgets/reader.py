@@ -388,7 +388,7 @@ class Reader(ScrollView, can_focus=True):
         if doc is None or not doc.words:
             return None
         row = self._cursor_row()
-        words = doc.row_words(row)
+        words = self._screen_words(row)
         position = next((i for i, (w, _, _) in enumerate(words) if w == self._word), None)
         if position is not None:
             neighbour = position + direction
@@ -403,7 +403,7 @@ class Reader(ScrollView, can_focus=True):
         step = 1 if onward else -1
         r = row + step
         while 0 <= r < len(doc.rows):
-            row_words = [w for w in doc.row_words(r) if w[0] != self._word]
+            row_words = [w for w in self._screen_words(r) if w[0] != self._word]
             if row_words:
                 line_rtl = doc.line(r).rtl
                 # Entering a row onward lands on its first word read; backward on its last.
@@ -412,6 +412,17 @@ class Reader(ScrollView, can_focus=True):
                 return (first_read if onward else last_read)[0]
             r += step
         return None
+
+    def _screen_words(self, row: int) -> list[tuple[int, int, int]]:
+        """Words of a row left to right as the user sees them. In ``--bidi terminal`` mode
+        the terminal itself reverses an RTL line we send in logical order, so our buffer
+        order is mirrored on screen."""
+        doc = self.doc
+        assert doc is not None
+        words = doc.row_words(row)
+        if self.bidi == "terminal" and doc.rows[row].para != SPACER and doc.line(row).rtl:
+            words.reverse()
+        return words
 
     def _word_near_column(self, row: int, column: int) -> int | None:
         doc = self.doc
