@@ -31,19 +31,23 @@ class Tmux:
         )
         env = f"WARRAQ_STORE={shlex.quote(str(store))} WARRAQ_ANNOTATOR=tester TERM=xterm-256color"
         subprocess.run(
-            ["tmux", "new-session", "-d", "-s", self.name, "-x", str(width), "-y", str(height),
-             f"cd {shlex.quote(str(ROOT))} && env {env} {command}; sleep 30"],
+            ["tmux", "-L", self.name, "new-session", "-d", "-s", self.name,
+             "-x", str(width), "-y", str(height),
+             # The short sleep lets tmux settle the pane at its final size before the app
+             # reads it.
+             f"sleep 0.3; cd {shlex.quote(str(ROOT))} && env {env} {command}; sleep 30"],
             check=True,
         )
 
     def screen(self) -> str:
         return subprocess.run(
-            ["tmux", "capture-pane", "-p", "-t", self.name],
+            ["tmux", "-L", self.name, "capture-pane", "-p", "-t", self.name],
             capture_output=True, text=True, check=True,
         ).stdout
 
     def keys(self, *keys: str) -> None:
-        subprocess.run(["tmux", "send-keys", "-t", self.name, *keys], check=True)
+        subprocess.run(["tmux", "-L", self.name, "send-keys", "-t", self.name, *keys],
+                       check=True)
 
     def wait_for(self, needle: str, timeout: float = 15.0) -> str:
         deadline = time.monotonic() + timeout
@@ -56,7 +60,8 @@ class Tmux:
         raise AssertionError(f"{needle!r} never appeared on screen:\n{screen}")
 
     def close(self) -> None:
-        subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True)
+        # Its own server (-L): nothing else running in tmux can resize or disturb it.
+        subprocess.run(["tmux", "-L", self.name, "kill-server"], capture_output=True)
 
 
 @pytest.fixture

