@@ -94,6 +94,14 @@ def bench_search(corpus: Path, store: Path) -> None:
     t = time.perf_counter()
     widget.search_keys()
     keys_s = time.perf_counter() - t
+    # The mounted list sorts itself in every order in a worker thread right after start-up
+    # (ArticleList._warm_orders); do the same here, timed, so keystrokes measure searching.
+    t = time.perf_counter()
+    from tui.widgets.article_list import SORT_ORDERS
+
+    for sort in SORT_ORDERS:
+        widget.order(sort)
+    warm_s = time.perf_counter() - t
     samples = []
     queries = ["الرئيس الأسد", "بوتين", "موسكو", "روسيا", "العلاقات بين", "سوري", "زيارة",
                "ايران", "القوات", "الكرملين"]
@@ -117,6 +125,7 @@ def bench_search(corpus: Path, store: Path) -> None:
     stats = summary(samples)
     line(f"search keys of {len(entries):,} titles (from index)", f"{keys_s * 1000:.0f} ms",
          "once, at first search")
+    line("sort orders, warmed in the background", f"{warm_s * 1000:.0f} ms", "off the UI")
     line("search keystroke (type + backspace)", fmt(stats), "≤ 50 ms per keystroke")
     line("search worst case: 1-letter full scan", f"max {max(worst) * 1000:.1f} ms",
          "≤ 50 ms per keystroke")
