@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any, overload
 
 from store.arabic import normalize
+from store.bulk import paused_gc
 from store.cleaning import CLEANING_VERSION
 from store.corpus import (
     BOM,
@@ -140,7 +141,8 @@ def read_index(path: Path, kind: str, source: Path) -> tuple[dict[str, Any] | No
     if hashlib.sha256(body_bytes).hexdigest() != head.get("sha256"):
         return None, "index file is damaged (checksum mismatch)"
     try:
-        body = json.loads(body_bytes)
+        with paused_gc():  # 100,000 records of small strings: see store/bulk.py
+            body = json.loads(body_bytes)
     except (ValueError, UnicodeDecodeError):
         return None, "index file is damaged (body does not parse)"
     if not _sound_body(body):

@@ -15,6 +15,7 @@ from typing import Any
 from textual.app import App
 from textual.binding import Binding
 
+from store.bulk import paused_gc
 from store.corpus import Article, Corpus, sample_corpus_path
 from tui.commands import WarraqCommands
 from tui.layout import BaseDirection
@@ -110,14 +111,15 @@ class WarraqApp(App[None]):
                     for m in self.corpus.articles)
         source_of = Entry.source_of
         result = []
-        for article_id, title, date, url, source, key in rows:
-            if summaries is not None:
-                found = summaries.get(article_id)
-                status, counts = (found.status, found.labels) if found else ("new", {})
-            else:
-                status, counts = self.status_of(article_id), {}
-            result.append(Entry(article_id, title, date, source_of(url, source), status,
-                                dict(counts), key))
+        with paused_gc():
+            for article_id, title, date, url, source, key in rows:
+                if summaries is not None:
+                    found = summaries.get(article_id)
+                    status, counts = (found.status, found.labels) if found else ("new", {})
+                else:
+                    status, counts = self.status_of(article_id), {}
+                result.append(Entry(article_id, title, date, source_of(url, source), status,
+                                    dict(counts), key))
         return result
 
     def on_mount(self) -> None:
