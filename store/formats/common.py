@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import json
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
@@ -361,6 +362,27 @@ class ImportReport:
 
     def problem(self, path: Path | str, line: int | None, reason: str) -> None:
         self.problems.append(ImportFormatError(reason, path, line))
+
+
+def read_jsonl(path: Path, to_doc: Callable[..., GoldDoc | None],
+               known_labels: set[str] | None) -> ImportReport:
+    """Read a JSON-lines import: each record through ``to_doc(rec, path, line, report,
+    known_labels)``; blank lines skipped, a line that is not JSON reported with its number
+    while the rest still import."""
+    report = ImportReport()
+    with open(path, encoding="utf-8-sig") as fh:
+        for lineno, line in enumerate(fh, start=1):
+            if not line.strip():
+                continue
+            try:
+                rec = json.loads(line)
+            except json.JSONDecodeError as exc:
+                report.problem(path, lineno, f"bad JSON: {exc.msg} (column {exc.colno})")
+                continue
+            doc = to_doc(rec, path, lineno, report, known_labels)
+            if doc is not None:
+                report.docs.append(doc)
+    return report
 
 
 def check_span(report: ImportReport, path: Path | str, line: int | None, text: str,

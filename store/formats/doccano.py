@@ -22,6 +22,7 @@ from store.formats.common import (
     Utf16Map,
     check_span,
     imported_span,
+    read_jsonl,
     select,
     text_sha256,
 )
@@ -72,20 +73,7 @@ def export(docs: Iterable[GoldDoc], out: TextIO, options: ExportOptions,
 
 
 def read(path: Path, *, known_labels: set[str] | None = None) -> ImportReport:
-    report = ImportReport()
-    with open(path, encoding="utf-8-sig") as fh:
-        for lineno, line in enumerate(fh, start=1):
-            if not line.strip():
-                continue
-            try:
-                rec = json.loads(line)
-            except json.JSONDecodeError as exc:
-                report.problem(path, lineno, f"bad JSON: {exc.msg} (column {exc.colno})")
-                continue
-            doc = _record(rec, path, lineno, report, known_labels)
-            if doc is not None:
-                report.docs.append(doc)
-    return report
+    return read_jsonl(path, _record, known_labels)
 
 
 def _record(rec: Any, path: Path, lineno: int, report: ImportReport,

@@ -16,6 +16,7 @@ from store.formats.common import (
     GoldDoc,
     ImportReport,
     check_span,
+    read_jsonl,
     select,
     text_sha256,
 )
@@ -74,20 +75,7 @@ def export(docs: Iterable[GoldDoc], out: TextIO, options: ExportOptions) -> int:
 
 
 def read(path: Path, *, known_labels: set[str] | None = None) -> ImportReport:
-    report = ImportReport()
-    with open(path, encoding="utf-8-sig", errors="strict") as fh:
-        for lineno, line in enumerate(fh, start=1):
-            if not line.strip():
-                continue
-            try:
-                rec = json.loads(line)
-            except json.JSONDecodeError as exc:
-                report.problem(path, lineno, f"bad JSON: {exc.msg} (column {exc.colno})")
-                continue
-            doc = record_to_doc(rec, path, lineno, report, known_labels)
-            if doc is not None:
-                report.docs.append(doc)
-    return report
+    return read_jsonl(path, record_to_doc, known_labels)
 
 
 def record_to_doc(rec: Any, path: Path | str, lineno: int, report: ImportReport,
