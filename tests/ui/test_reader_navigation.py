@@ -173,3 +173,25 @@ async def test_terminal_bidi_mode_sends_logical_unshaped_text(make_app):
         assert word(reader) == "بوتين"
         await pilot.press("left")
         assert word(reader) == "مرحباً"
+
+
+async def test_mouse_drag_selects_words(make_app):
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        reader = await open_first(pilot)
+        doc = reader.doc
+        region = reader.scrollable_content_region
+
+        def at(word_index: int) -> tuple[int, int]:
+            ws, we = doc.words[word_index]
+            row = doc.row_of_offset(ws)
+            x0, x1 = doc.glyph_columns(row, ws, we)
+            return region.x + (x0 + x1) // 2, region.y + row
+
+        await pilot.mouse_down(offset=at(0))
+        await pilot.hover(offset=at(2))
+        await pilot.mouse_up(offset=at(2))
+        await pilot.pause()
+        selection = reader.selection
+        assert selection is not None
+        assert reader.text[selection.start : selection.end] == "بوتين مرحباً بالأسد"

@@ -591,8 +591,10 @@ class Reader(ScrollView, can_focus=True):
         self.capture_mouse()
 
     def on_mouse_move(self, event: events.MouseMove) -> None:
+        # A drag is a move between our mouse-down and mouse-up (the mouse is captured
+        # meanwhile); terminals differ in whether moves report the held button.
         start = getattr(self, "_drag_from", None)
-        if start is None or not event.button:
+        if start is None:
             return
         x, y = self._content_offset(event)
         index = self._word_at_screen(x, y)
