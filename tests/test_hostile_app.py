@@ -13,13 +13,12 @@ import shlex
 import subprocess
 import sys
 import time
-import uuid
 from pathlib import Path
 
 import pytest
 from test_hostile_corpus import AR, hostile_pages, write_hostile
 
-from tests_support import require_tool
+from tests_support import TmuxSession, require_tool
 from tui.app import prepare_app
 from tui.widgets.article_list import ArticleList
 from tui.widgets.reader import Reader
@@ -216,39 +215,10 @@ def test_two_imports_started_together_never_both_write(tmp_path):
 # --------------------------------------------------------------------------- real terminal
 
 
-class _Tmux:
-    def __init__(self, corpus: Path, store: Path) -> None:
-        self.name = f"warraq-hostile-{uuid.uuid4().hex[:8]}"
-        env = (f"WARRAQ_STORE={shlex.quote(str(store))} WARRAQ_ANNOTATOR=t "
-               "TERM=xterm-256color")
-        command = f"{shlex.quote(sys.executable)} -m tui.cli {shlex.quote(str(corpus))}"
-        subprocess.run(["tmux", "new-session", "-d", "-s", self.name, "-x", "120", "-y", "36",
-                        f"cd {shlex.quote(str(ROOT))} && env {env} {command}; sleep 30"],
-                       check=True)
-
-    def capture(self, escapes: bool = False) -> str:
-        args = ["tmux", "capture-pane", "-p", "-t", self.name] + (["-e"] if escapes else [])
-        return subprocess.run(args, capture_output=True, text=True, check=True).stdout
-
-    def title(self) -> str:
-        return subprocess.run(["tmux", "display-message", "-p", "-t", self.name,
-                               "#{pane_title}"], capture_output=True, text=True).stdout
-
-    def keys(self, *keys: str) -> None:
-        subprocess.run(["tmux", "send-keys", "-t", self.name, *keys], check=True)
-
-    def wait_for(self, needle: str, timeout: float = 20.0) -> str:
-        deadline = time.monotonic() + timeout
-        screen = ""
-        while time.monotonic() < deadline:
-            screen = self.capture()
-            if needle in screen:
-                return screen
-            time.sleep(0.2)
-        raise AssertionError(f"{needle!r} never appeared:\n{screen}")
-
-    def close(self) -> None:
-        subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True)
+def _tmux(corpus: Path, store: Path) -> TmuxSession:
+    command = f"{shlex.quote(sys.executable)} -m tui.cli {shlex.quote(str(corpus))}"
+    env = {"WARRAQ_STORE": str(store), "WARRAQ_ANNOTATOR": "t", "TERM": "xterm-256color"}
+    return TmuxSession(command, env=env, cwd=str(ROOT))
 
 
 def test_hostile_pages_in_a_real_terminal_leave_no_trace(hostile_folder, tmp_path):
@@ -257,7 +227,7 @@ def test_hostile_pages_in_a_real_terminal_leave_no_trace(hostile_folder, tmp_pat
     corpus.mkdir()
     for name in ("ansi_escapes", "bidi_overrides", "c0_c1_controls", "stray_nuls"):
         (corpus / f"{name}.txt").write_bytes((hostile_folder / f"{name}.txt").read_bytes())
-    tmux = _Tmux(corpus, tmp_path / "store")
+    tmux = _tmux(corpus, tmp_path / "store")
     try:
         tmux.wait_for("Articles (4)")
         tmux.keys("Enter")
@@ -269,8 +239,8 @@ def test_hostile_pages_in_a_real_terminal_leave_no_trace(hostile_folder, tmp_pat
         tmux.keys("p", "p", "p")
         screen = tmux.wait_for("Reader · ansi_escapes")
         time.sleep(0.5)
-        screen = tmux.capture()
-        with_escapes = tmux.capture(escapes=True)
+        screen = tmux.screen()
+        with_escapes = tmux.screen(escapes=True)
         # The OSC title and the hyperlink were shown, not obeyed.
         assert "PWNED" not in tmux.title()
         assert "\u241b" in screen  # ␛: the escape shown as a sign
