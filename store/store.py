@@ -79,6 +79,14 @@ def article_filename(article_id: str) -> str:
     return f"{slug or 'article'}-{digest}.json"
 
 
+def _suggestions_only(changes: list[Change]) -> bool:
+    """True when an action only adds or changes pending suggestions (machine work)."""
+    return bool(changes) and all(
+        c.table == "entities" and isinstance(c.after, dict) and c.after.get("status") == "pending"
+        for c in changes
+    )
+
+
 @dataclass
 class StoredArticle:
     """One article as the store holds it: text snapshot, metadata, annotations.
@@ -840,11 +848,15 @@ class Store:
             for change in reversed(pending.action.changes):
                 self._apply_change(pending.articles[change.article_id], change, change.before)
             raise
-        if kind in _ANNOTATING and art.annotations.status == ArticleStatus.NEW:
+        # Only a person's work starts an article and credits the annotator: pending
+        # suggestions from a gazetteer, a model or an import leave it "new", unclaimed.
+        machine_only = _suggestions_only(pending.action.changes)
+        if (kind in _ANNOTATING and art.annotations.status == ArticleStatus.NEW
+                and not machine_only):
             self._change_value(pending, art, "status", ArticleStatus.IN_PROGRESS.value)
         if not pending.action.changes:
             return
-        new_annotator = self.annotator not in art.annotations.annotators
+        new_annotator = not machine_only and self.annotator not in art.annotations.annotators
         if new_annotator:
             art.annotations.annotators.append(self.annotator)
         if self._batch is not None and self._batch_action is not None:
