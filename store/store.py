@@ -58,7 +58,14 @@ _RECORD_CLASS: dict[str, type[Any]] = {
     "highlights": Highlight,
     "events": Event,
 }
-_ANNOTATING = {"add_entity", "add_highlight", "add_event", "toggle_doc_label", "set_doc_labels"}
+# Actions that are annotation work: the first one by a person moves a new article to
+# "in progress" (accepting or rejecting a suggestion counts; machine suggestions do not).
+_ANNOTATING = {
+    "add_entity", "update_entity", "remove_entity",
+    "add_highlight", "update_highlight", "remove_highlight",
+    "add_event", "update_event", "remove_event",
+    "toggle_doc_label", "set_doc_labels",
+}
 
 
 def text_sha256(text: str) -> str:
