@@ -137,10 +137,6 @@ class DocumentLayout:
             return index
         return min(index + 1, len(self.words) - 1)
 
-    def word_index_of_span(self, start: int) -> int | None:
-        """Index of the word that starts at or contains ``start``."""
-        return self.word_at(start)
-
     def row_words(self, row_index: int) -> list[tuple[int, int, int]]:
         """Words drawn on a row as (word index, leftmost glyph, rightmost glyph), left to
         right on screen. A word split by a wrap appears on each of its rows."""

@@ -22,7 +22,6 @@ from textual.binding import Binding
 from textual.cache import LRUCache
 from textual.geometry import Region, Size
 from textual.message import Message
-from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
@@ -93,8 +92,6 @@ class Reader(ScrollView, can_focus=True):
     Reader > .reader--selection { background: $primary 55%; }
     Reader > .reader--control { color: $text-warning; text-style: dim; }
     """
-
-    cursor: reactive[int] = reactive(0, always_update=True, repaint=False)
 
     class CursorMoved(Message):
         """The cursor word (and selection) changed: the side pane follows it."""
