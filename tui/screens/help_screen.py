@@ -20,6 +20,8 @@ KEY_NAMES = {
     "left": "←", "right": "→", "up": "↑", "down": "↓", "pageup": "PgUp", "pagedown": "PgDn",
     "question_mark": "?", "slash": "/", "escape": "Esc", "enter": "Enter", "space": "Space",
     "left_square_bracket": "[", "right_square_bracket": "]", "delete": "Del", "tab": "Tab",
+    "left_curly_bracket": "{", "right_curly_bracket": "}", "full_stop": ".", "comma": ",",
+    "backspace": "Backspace",
 }
 
 
@@ -32,10 +34,19 @@ def _key_label(keys: str) -> str:
 
 
 def _bindings_of(cls: type) -> list[Binding]:
+    """The bindings that answer each key, most specific class first: a key a subclass
+    rebinds (``↓`` moving the list cursor instead of scrolling) shows only once."""
     found: list[Binding] = []
-    for klass in reversed(cls.__mro__):
+    taken: set[str] = set()
+    for klass in cls.__mro__:
         for item in klass.__dict__.get("BINDINGS", []):
-            found.append(_as_binding(item))
+            binding = _as_binding(item)
+            keys = [k.strip() for k in binding.key.split(",") if k.strip() not in taken]
+            if not keys:
+                continue
+            taken.update(keys)
+            found.append(Binding(",".join(keys), binding.action, binding.description,
+                                 show=binding.show))
     return found
 
 
@@ -46,17 +57,19 @@ def _as_binding(item: BindingType) -> Binding:
     return Binding(key, action, description)
 
 
-def _table(title: str, bindings: Iterable[Binding]) -> Table:
+def _table(title: str, bindings: Iterable[Binding],
+           descriptions: dict[str, str] | None = None) -> Table:
     table = Table(title=title, title_justify="left", title_style="bold", box=None, expand=True)
     table.add_column("key", style="bold cyan", no_wrap=True)
     table.add_column("does")
     seen: set[str] = set()
     for binding in bindings:
         label = _key_label(binding.key)
-        if label in seen or not binding.description:
+        description = (descriptions or {}).get(binding.action, binding.description)
+        if label in seen or not description:
             continue
         seen.add(label)
-        table.add_row(label, binding.description)
+        table.add_row(label, description)
     return table
 
 
@@ -78,16 +91,20 @@ class HelpScreen(ModalScreen[None]):
     }
     """
 
-    def __init__(self, focused: Widget | None, extra: list[tuple[str, str]] | None = None):
+    def __init__(self, focused: Widget | None, extra: list[tuple[str, str]] | None = None,
+                 descriptions: dict[str, str] | None = None):
         super().__init__()
         self.focused_widget = focused
         self.extra = extra or []
+        # Action → description where the schema decides what a key does (digit labels).
+        self.descriptions = descriptions or {}
 
     def compose(self) -> ComposeResult:
         pane = pane_name(self.focused_widget)
         with VerticalScroll():
             if self.focused_widget is not None:
-                yield Static(_table(f"Keys in the {pane}", _bindings_of(type(self.focused_widget))))
+                yield Static(_table(f"Keys in the {pane}", _bindings_of(type(self.focused_widget)),
+                                    self.descriptions))
                 yield Static("")
             screen = self.app.screen_stack[-2] if len(self.app.screen_stack) > 1 else None
             global_bindings = list(_bindings_of(type(self.app)))

@@ -551,7 +551,16 @@ class MainScreen(Screen[None]):
             self.query_one(Reader).focus()
 
     def action_help(self) -> None:
-        self.app.push_screen(HelpScreen(self.app.focused, extra=HELP_EXTRA))
+        descriptions: dict[str, str] = {}
+        store = self.warraq.store
+        if store is not None:
+            for kind in store.schema.entity_types:
+                if kind.key:
+                    descriptions[f"annotate('label','{kind.key}')"] = (
+                        f"Label {kind.name} ({kind.title})"
+                    )
+        self.app.push_screen(HelpScreen(self.app.focused, extra=HELP_EXTRA,
+                                        descriptions=descriptions))
 
     def action_stats(self) -> None:
         from tui.screens.stats_screen import StatsScreen
