@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from store.errors import SuggesterError
 from store.gazetteer import Gazetteer, Match
@@ -30,6 +30,15 @@ class _Store(Protocol):  # the part of store.store.Store used here
     def annotations(self, article_id: str) -> Any: ...
     def add_entity(self, article_id: str, span: EntitySpan) -> EntitySpan: ...
     def batch(self, description: str = ...) -> Any: ...
+
+
+class _HasSpan(Protocol):
+    start: int
+    end: int
+    label: str
+
+
+_Span = TypeVar("_Span", bound=_HasSpan)
 
 
 @dataclass
@@ -96,13 +105,14 @@ class SeenSpans:
 
 
 def fresh_candidates(
-    candidates: Iterable[Candidate], annotations: Any, labels: set[str] | None = None,
+    candidates: Iterable[_Span], annotations: Any, labels: set[str] | None = None,
     counts: SuggestCounts | None = None,
-) -> list[Candidate]:
-    """The candidates not already in ``annotations`` and with a schema label; pure."""
+) -> list[_Span]:
+    """The candidates (anything with start, end and label: a ``Candidate``, a gazetteer
+    ``Match``) not already in ``annotations`` and with a schema label; pure."""
     counts = counts if counts is not None else SuggestCounts()
     seen = SeenSpans(annotations)
-    fresh: list[Candidate] = []
+    fresh: list[_Span] = []
     for cand in candidates:
         if labels is not None and cand.label not in labels:
             counts.unknown_label += 1
@@ -118,17 +128,7 @@ def new_suggestions(
     counts: SuggestCounts | None = None,
 ) -> list[Match]:
     """The gazetteer matches in ``text`` not already in ``annotations``; pure, no store."""
-    counts = counts if counts is not None else SuggestCounts()
-    seen = SeenSpans(annotations)
-    fresh: list[Match] = []
-    for match in gazetteer.match(text):
-        if labels is not None and match.label not in labels:
-            counts.unknown_label += 1
-        elif not seen.admit(match.start, match.end, match.label):
-            counts.already += 1
-        else:
-            fresh.append(match)
-    return fresh
+    return fresh_candidates(gazetteer.match(text), annotations, labels, counts)
 
 
 def add_pending(

@@ -18,6 +18,7 @@ from textual.binding import Binding
 from store.bulk import paused_gc
 from store.corpus import Article, Corpus, sample_corpus_path
 from tui.commands import WarraqCommands
+from tui.glyphs import printable
 from tui.layout import BaseDirection
 from tui.widgets.article_list import Entry
 
@@ -121,6 +122,13 @@ class WarraqApp(App[None]):
                 result.append(Entry(article_id, title, date, source_of(url, source), status,
                                     dict(counts), key))
         return result
+
+    def notify(self, message: str, *args: Any, **kwargs: Any) -> None:
+        """Every notification passes through here (screens' ``notify`` calls it): messages
+        quote file names, ids and errors, so controls in them become visible signs and
+        square brackets in them are text, not markup."""
+        kwargs.setdefault("markup", False)
+        super().notify(printable(str(message)), *args, **kwargs)
 
     def on_mount(self) -> None:
         from tui.screens.main_screen import MainScreen

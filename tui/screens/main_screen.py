@@ -91,7 +91,7 @@ class MainScreen(Screen[None]):
         self.query_one(SidePane).border_title = "Article"
         articles.focus()
         for message in app.startup_notices:
-            self.notify(printable(message), severity="warning", timeout=8)
+            self.notify(message, severity="warning", timeout=8)
 
     # ------------------------------------------------------------------ list → reader
     @on(ArticleList.Selected)
@@ -104,7 +104,7 @@ class MainScreen(Screen[None]):
         try:
             article = app.corpus.load(article_id)
         except Exception as error:  # a file changed or vanished since the list was built
-            self.notify(printable(str(error)), severity="error", timeout=8)
+            self.notify(str(error), severity="error", timeout=8)
             return
         self.current_id = article_id
         reader = self.query_one(Reader)
@@ -183,7 +183,7 @@ class MainScreen(Screen[None]):
             self.notify(str(error), severity="warning", timeout=3)
             return False
         except (WarraqError, OSError) as error:
-            self.notify(f"Not saved: {printable(str(error))}", severity="error", timeout=10)
+            self.notify(f"Not saved: {error}", severity="error", timeout=10)
             self._repaint_annotations()
             return False
         self._repaint_annotations()
@@ -310,8 +310,7 @@ class MainScreen(Screen[None]):
     def _propagated(self, message: str | None, error: Exception | None) -> None:
         self._busy = None
         if error is not None:
-            self.notify(f"Propagation failed: {printable(str(error))}", severity="error",
-                        timeout=10)
+            self.notify(f"Propagation failed: {error}", severity="error", timeout=10)
             return
         for entry in self.entries:
             self._update_entry(entry.id)
@@ -448,7 +447,7 @@ class MainScreen(Screen[None]):
         try:
             action = store.undo() if which == "undo" else store.redo()
         except (WarraqError, OSError) as error:
-            self.notify(f"Not saved: {printable(str(error))}", severity="error", timeout=10)
+            self.notify(f"Not saved: {error}", severity="error", timeout=10)
             return
         if action is None:
             self.notify(f"Nothing to {which}.", timeout=2)
