@@ -357,15 +357,14 @@ class ArticleSession:
         return new
 
 
-def counts_of(annotations: ArticleAnnotations) -> dict[str, int]:
-    accepted = sum(1 for e in annotations.entities if e.status == SpanStatus.ACCEPTED)
-    pending = sum(1 for e in annotations.entities if e.status == SpanStatus.PENDING)
-    return {
-        "entities": accepted,
-        "pending": pending,
-        "events": len(annotations.events),
-        "highlights": len(annotations.highlights),
-    }
+def label_counts(annotations: ArticleAnnotations) -> dict[str, int]:
+    """Accepted entity spans per label: what the article list filters and counts by (the
+    same shape the store summary gives it at start-up)."""
+    counts: dict[str, int] = {}
+    for span in annotations.entities:
+        if span.status == SpanStatus.ACCEPTED:
+            counts[span.label] = counts.get(span.label, 0) + 1
+    return counts
 
 
 __all__ = [
@@ -375,5 +374,5 @@ __all__ = [
     "Decoration",
     "PaneItem",
     "StoreError",
-    "counts_of",
+    "label_counts",
 ]

@@ -13,7 +13,7 @@ from textual.widgets import Input
 
 from store.errors import WarraqError
 from store.records import ArticleStatus, SpanStatus
-from tui.annotate import AnnotationError, ArticleSession, counts_of
+from tui.annotate import AnnotationError, ArticleSession, label_counts
 from tui.glyphs import printable
 from tui.screens.event_screens import EventEditor, EventTypePicker, LabelPicker, NoteDialog
 from tui.screens.help_screen import HelpScreen
@@ -155,14 +155,12 @@ class MainScreen(Screen[None]):
         if app.store is None:
             return
         status = str(app.store.status_of(article_id))
-        counts = counts_of(app.store.annotations(article_id))
+        counts = label_counts(app.store.annotations(article_id))
         if article_id == self.current_id and self._meta.get("status") != STATUS_NAMES[status]:
             self._meta["status"] = STATUS_NAMES[status]
             self.query_one(SidePane).query_one("ArticleCard").show(self._meta)
+        # The list holds the same Entry objects as self.entries: one update serves both.
         self.query_one(ArticleList).update_entry(article_id, status=status, counts=counts)
-        for entry in self.entries:
-            if entry.id == article_id:
-                entry.status, entry.counts = status, counts
 
     def _saved(self, message: str) -> None:
         status = self.query_one(StatusBar)

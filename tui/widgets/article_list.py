@@ -178,13 +178,15 @@ class ArticleList(ScrollView, can_focus=True):
         if index is None:
             return
         entry = self.entries[index]
-        for key, value in changes.items():
-            setattr(entry, key, value)
-        if "title" in changes:
+        changed = {key for key, value in changes.items() if getattr(entry, key) != value}
+        for key in changed:
+            setattr(entry, key, changes[key])
+        if "title" in changed:
             entry._key = None
             if self._keys is not None:
                 self._keys[index] = entry.key
-        if "date" in changes or "source" in changes or "status" in changes:
+        if changed & {"date", "source", "status"}:
+            # Only a changed sort key invalidates the sorts (each costs ~36 ms at 100k).
             self._orders.clear()
         self._last = None
         self._results.clear()
