@@ -387,7 +387,7 @@ class ArticleList(ScrollView, can_focus=True):
             parts.append(entry.source)
         total = sum(entry.counts.values())
         if total:
-            parts.append(f"{total} ann.")
+            parts.append(f"{total} entit{'y' if total == 1 else 'ies'}")
         text = " · ".join(parts)
         mark = STATUS_MARKS.get(entry.status, "?")
         # Sources are often Arabic names: lay the row out like any other text.
