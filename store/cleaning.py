@@ -238,13 +238,20 @@ def _is_section_label(line: _Line) -> bool:
     return line.words <= 10 and len(re.findall(r"[>»›|]", line.text)) >= 2
 
 
+def _trim(raw: str) -> str:
+    """A line without surrounding whitespace or byte-order marks: a BOM left at the start
+    of a line by concatenated files would otherwise open the article text, and the next
+    canonicalisation (which drops leading BOMs) would shift every offset by one."""
+    return raw.strip().strip("\ufeff").strip()
+
+
 class _Cleaner:
     def __init__(self, text: str):
         self.lines = [
-            _Line(n, raw.strip(), normalize(raw.strip()) if len(raw) <= _LONG_LINE else "",
-                  len(raw.split()) if len(raw) <= _LONG_LINE else _LONG_LINE)
-            for n, raw in enumerate(text.split("\n"), start=1)
-            if raw.strip()
+            _Line(n, line, normalize(line) if len(line) <= _LONG_LINE else "",
+                  len(line.split()) if len(line) <= _LONG_LINE else _LONG_LINE)
+            for n, line in enumerate(map(_trim, text.split("\n")), start=1)
+            if line
         ]
         self.page = CleanedPage(title="", paragraphs=[])
         self.site_names = self._site_names()

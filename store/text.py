@@ -96,7 +96,10 @@ def _check_text(text: str, path: str | Path | None) -> None:
     if _CONTROL.search(text) is None:
         return
     controls = sum(1 for _ in _CONTROL.finditer(text))
-    if controls / len(text) > _BINARY_CONTROL_SHARE:
+    # Share among the non-whitespace characters, so blank lines neither hide nor reveal
+    # binary content (a cleaned page, its blank lines gone, gets the same verdict).
+    visible = len("".join(text.split()))
+    if controls / max(1, visible) > _BINARY_CONTROL_SHARE:
         raise CorpusError("binary file (mostly control characters), not text", _where(path))
 
 

@@ -164,3 +164,22 @@ def test_jsonl_text_with_many_nuls_is_refused_with_its_line(tmp_path: Path) -> N
     assert corpus.ids == ["ok"] and corpus.load("ok").text.endswith("\x00")
     [error] = corpus.errors
     assert error.line == 2 and "NUL" in str(error)
+
+
+def test_regression_bom_opening_a_later_line_does_not_open_the_article() -> None:
+    """Found by hypothesis: a BOM at the start of a line after blank lines became the first
+    character of the cleaned text, so re-canonicalising it would shift every offset."""
+    raw = "\n\ufeffاستقبل الرئيس الروسي فلاديمير بوتين نظيره السوري بشار الأسد في الكرملين. "
+    page = clean_page(canonical_text(raw.encode("utf-8"), "p.txt"))
+    assert not page.text.startswith("\ufeff")
+    _check_canonical(page.text)
+
+
+def test_regression_binary_verdict_does_not_depend_on_blank_lines() -> None:
+    """Found by hypothesis: a control-heavy page passed thanks to its blank lines and its
+    cleaned text (blank lines gone) then failed the same check."""
+    raw = b"\n\n\n\n\n\x07\xef\xbb\xbb\xd9\x91\xef\xbb\xbb\xd9\x91"
+    text = "\x07\ufefb\u0651\ufefb\u0651"
+    for candidate in (raw, text.encode("utf-8")):
+        with pytest.raises(CorpusError):
+            canonical_text(candidate, "p.txt")
