@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
 
 from store.arabic import normalize
 from store.cleaning import clean_page
@@ -131,7 +132,7 @@ def _parse_record(raw: bytes, path: Path, line: int, offset: int) -> tuple[Artic
         raise CorpusError(
             f"not valid UTF-8 (byte offset {exc.start} in the line)", path, line
         ) from None
-    if line == 1 and decoded.startswith(BOM):
+    if offset == 0 and decoded.startswith(BOM):  # a BOM only opens the file
         decoded = decoded[1:]
     try:
         record = json.loads(decoded)
@@ -270,10 +271,22 @@ class Corpus:
     errors: list[CorpusError] = field(default_factory=list)
     # How the lazy index was used (a ``store.corpus_index.IndexReport``); None for a scan.
     index: Any = None
+    # id -> position, filled on first lookup and extended when the articles grew (an index
+    # still being built in the background appends to them): 100,000 ids cost 30 ms.
     _index: dict[str, int] = field(default_factory=dict, init=False, repr=False)
+    _indexed: int = field(default=0, init=False, repr=False)
 
-    def __post_init__(self) -> None:
-        self._index = {article_id: i for i, article_id in enumerate(self.ids)}
+    def _lookup(self) -> dict[str, int]:
+        count = len(self.articles)
+        if self._indexed < count:
+            ids = getattr(self.articles, "ids", None)
+            if ids is None:
+                ids = [meta.id for meta in self.articles]
+            index = self._index
+            for i in range(self._indexed, count):
+                index.setdefault(ids[i], i)
+            self._indexed = count
+        return self._index
 
     # -- opening --------------------------------------------------------------------------
 
@@ -381,18 +394,18 @@ class Corpus:
         return iter(self.articles)
 
     def __contains__(self, article_id: object) -> bool:
-        return article_id in self._index
+        return article_id in self._lookup()
 
     @property
     def ids(self) -> list[str]:
         ids = getattr(self.articles, "ids", None)
         if ids is not None:
-            return list(ids)
+            return list(ids[: len(self.articles)])
         return [meta.id for meta in self.articles]
 
     def index_of(self, article_id: str) -> int:
         try:
-            return self._index[article_id]
+            return self._lookup()[article_id]
         except KeyError:
             raise UnknownArticleError(f"no article with id {article_id!r}", self.path) from None
 
@@ -419,6 +432,25 @@ class Corpus:
                 meta.line,
             )
         return article
+
+
+def site_name(url: str | None, source: str | None) -> str | None:
+    """What the list shows as an article's source: its ``source``, else its URL's site."""
+    if source:
+        return source
+    if url:
+        return _site_of(url.split("/", 3)[2] if "://" in url else url.split("/", 1)[0])
+    return None
+
+
+@functools.lru_cache(maxsize=4096)
+def _site_of(netloc: str) -> str | None:
+    """The site name of a URL's authority part. A corpus has few sites and many URLs, so
+    this is cached by authority; ``urlparse`` per URL cost 0.7 s for 100,000 articles."""
+    if not netloc or any(c.isspace() for c in netloc) or "." not in netloc:
+        return None
+    host = urlparse(f"//{netloc}").hostname or ""
+    return host.removeprefix("www.") or None
 
 
 def sample_corpus_path() -> Path:
