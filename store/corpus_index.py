@@ -424,6 +424,12 @@ class IndexBuild:
     def pending(self) -> bool:
         return self._work is not None
 
+    @property
+    def large(self) -> bool:
+        """Enough work to want worker processes (and, in the app, to run in the
+        background instead of before the first frame)."""
+        return self._work is not None and self._parallel
+
     _executor: Executor | None = field(default=None, repr=False)
     _parallel: bool = field(default=False, repr=False)
 

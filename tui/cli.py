@@ -160,8 +160,12 @@ def _run_app(argv: Sequence[str]) -> int:
     )
     from tui.terminal import bidi_mode
 
-    with bidi_mode(args.bidi):
-        app.run()
+    try:
+        with bidi_mode(args.bidi):
+            app.run()
+    finally:
+        if app.indexing is not None:  # keep what a first indexing finished for next time
+            app.indexing.stop()
     return app.return_code or 0
 
 
