@@ -7,6 +7,7 @@ crashed screen; problems with single articles or store files become notices in t
 
 from __future__ import annotations
 
+import gc
 import getpass
 import os
 from pathlib import Path
@@ -14,6 +15,7 @@ from typing import Any
 
 from textual.app import App
 from textual.binding import Binding
+from textual.screen import Screen
 
 from store.bulk import paused_gc
 from store.corpus import Article, Corpus, sample_corpus_path
@@ -36,7 +38,9 @@ def default_annotator() -> str:
 class WarraqApp(App[None]):
     TITLE = "Warraq"
     SUB_TITLE = "ورّاق"
-    CSS_PATH = "warraq.tcss"
+    # The main screen's styles load with the app's: it is the default screen, which
+    # Textual does not load a CSS_PATH for (and one parse of all the CSS is cheaper).
+    CSS_PATH = ["warraq.tcss", "screens/main_screen.tcss"]
     COMMANDS = App.COMMANDS | {WarraqCommands}
 
     BINDINGS = [
@@ -130,10 +134,35 @@ class WarraqApp(App[None]):
         kwargs.setdefault("markup", False)
         super().notify(printable(str(message)), *args, **kwargs)
 
-    def on_mount(self) -> None:
+    def on_load(self) -> None:
+        # Start-up makes tens of thousands of long-lived objects (widgets, styles, caches)
+        # and no garbage cycles worth a pass: the cyclic collector is held until the first
+        # frame (its passes cost 40 ms here, one of them a full one), then the survivors
+        # are frozen out of later passes.
+        self._gc_held = gc.isenabled()
+        gc.disable()
+
+    def get_default_screen(self) -> Screen:
+        # The main screen is the first on the stack: no blank default screen under it to
+        # style, lay out and switch away from at start-up.
         from tui.screens.main_screen import MainScreen
 
-        self.push_screen(MainScreen(self.entries()))
+        return MainScreen(self.entries())
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self._started)
+
+    def _started(self) -> None:
+        if getattr(self, "_gc_held", False):
+            self._gc_held = False
+            gc.freeze()
+            gc.enable()
+
+    def on_unmount(self) -> None:
+        # Frozen objects are never collected: hand them back for a process that goes on
+        # after the app (tests, an embedding program).
+        self._started()
+        gc.unfreeze()
 
     def action_help(self) -> None:
         screen = self.screen

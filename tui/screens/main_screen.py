@@ -40,7 +40,7 @@ def clock() -> str:
 
 
 class MainScreen(Screen[None]):
-    CSS_PATH = "main_screen.tcss"
+    # Styles: main_screen.tcss, loaded by WarraqApp (this is its default screen).
 
     BINDINGS = [
         Binding("n", "next_article", "Next"),
