@@ -36,11 +36,13 @@ from there. ``open_corpus`` is both steps at once, for the command line.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import hashlib
 import json
 import os
 import re
+import stat
 import sys
 import threading
 import time
@@ -79,6 +81,8 @@ _INT_COLUMNS = frozenset({"line", "offset", "size", "mtime_ns"})
 _TEXT_KEY = re.compile(rb'"text"\s*:\s*"')
 _BLANK_ESCAPES = re.compile(rb"(?:\\[nrt]|\s)+")
 _SEP, _NONE = "\x00", "\x01"
+# A page's name among NUL-joined names: not hidden, ending in .txt in any case.
+_PAGE_NAME = re.compile(r"(?:^|\x00)([^.\x00][^\x00]*\.[tT][xX][tT])(?=\x00|\Z)")
 # Work is cut into chunks so the list can grow while the rest is read: about this many
 # bytes of JSONL, or this many pages, per chunk.
 _CHUNK_BYTES = 4 * 1024 * 1024
@@ -487,26 +491,18 @@ def _index_pages(paths: list[str]) -> list[tuple[str, Any]]:
             for kind, value in results]
 
 
-def _list_pages(folder: Path) -> list[tuple[str, int, int]]:
-    """(name, size, mtime_ns) of the folder's pages, sorted by name."""
-    found: list[tuple[str, int, int]] = []
+def _list_pages(folder: Path) -> list[str]:
+    """The folder's page names, sorted. Names only: whether each is a regular file, and its
+    size and mtime, are checked by the build (100,000 ``stat`` calls cost 0.4 s here)."""
     try:
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                name = entry.name
-                if not name.lower().endswith(TEXT_SUFFIX) or name.startswith("."):
-                    continue
-                try:
-                    if not entry.is_file():
-                        continue
-                    st = entry.stat()
-                except OSError:
-                    continue
-                found.append((name, st.st_size, st.st_mtime_ns))
+        names = os.listdir(folder)
     except OSError as exc:
         raise CorpusError(f"cannot list folder ({exc.strerror or exc})", folder) from None
-    found.sort()
-    return found
+    # One regular-expression pass over all names (no name holds a NUL): 100,000 names in
+    # a few ms instead of a Python test per name.
+    pages = _PAGE_NAME.findall("\x00".join(names))
+    pages.sort()
+    return pages
 
 
 def _folder_corpus(folder: Path, columns: MutableMapping[str, Any], errors: list[CorpusError],
@@ -523,78 +519,98 @@ def _folder_errors(folder: Path, meta: Mapping[str, Any]) -> list[CorpusError]:
 
 
 def _start_folder(folder: Path, index_path: Path) -> IndexBuild:
+    """Rows for every page at once: from the index for pages it knows (assumed unchanged
+    until the build has checked their size and mtime), under their file name for new ones.
+    The build then checks every page and re-cleans only the new and changed ones."""
     report = IndexReport(index_path)
-    files = _list_pages(folder)
-    if not files:
+    names = _list_pages(folder)
+    if not names:
         raise CorpusError("no .txt articles in this folder", folder)
     old, report.problem = read_index(index_path, "folder", folder)
-    known: dict[str, int] = {}
-    known_errors: dict[str, tuple[int, int, str]] = {}
-    old_lists: dict[str, list[Any]] = {}
+    old_meta: dict[str, Any] = {"errors": [], "duplicates": []}
+    old_columns: Columns | None = None
     if old is not None:
         old_columns, old_meta = old
-        sizes, mtimes = old_columns["size"], old_columns["mtime_ns"]
-        known = {name: i for i, name in enumerate(old_columns["name"])}
-        for name, size, mtime, reason in old_meta.get("errors", []):
-            known_errors[name] = (size, mtime, reason)
-        duplicated = {name for name, _ in old_meta.get("duplicates", [])}
-        fresh = len(files) == len(known) + len(known_errors) + len(duplicated) and all(
-            ((i := known.get(name)) is not None and sizes[i] == size and mtimes[i] == mtime)
-            or known_errors.get(name, (None, None))[:2] == (size, mtime)
-            or name in duplicated
-            for name, size, mtime in files)
-        if fresh:
-            report.mode, report.reused = "fresh", len(known)
-            return IndexBuild(_folder_corpus(folder, old_columns,
-                                             _folder_errors(folder, old_meta), report), report)
-        old_lists = old_columns.as_lists()
-    # Every file gets its row now, in name order; a file still to be read shows its name.
-    columns = _new_columns("name", "size", "mtime_ns", "sha256")
-    errors: list[CorpusError] = []
-    error_rows: list[list[Any]] = []
+    known_errors = {row[0]: row for row in old_meta.get("errors", [])}
     duplicates: list[list[str]] = []
-    stale: list[tuple[int, str]] = []
-    seen: dict[str, str] = {}
-    for name, size, mtime in files:
-        stem = name[: -len(TEXT_SUFFIX)]
-        if stem in seen:
-            duplicates.append([name, f"duplicate article id {stem!r} (also {seen[stem]}); "
-                                     "skipped"])
-            continue
-        old_error = known_errors.get(name)
-        if old_error is not None and old_error[:2] == (size, mtime):
-            error_rows.append([name, size, mtime, old_error[2]])
-            errors.append(CorpusError(old_error[2], folder / name))
-            continue
-        seen[stem] = name
-        i = known.get(name)
-        if i is not None and old_lists["size"][i] == size and old_lists["mtime_ns"][i] == mtime:
-            for column in columns:
-                columns[column].append(old_lists[column][i])
-            continue
-        stale.append((len(columns["id"]), name))
-        for column in _META_COLUMNS:
-            columns[column].append(None)
-        columns["id"][-1] = columns["title"][-1] = stem
-        columns["key"].append(normalize(stem))
-        columns["site"].append(None)
-        columns["name"].append(name)
-        columns["size"].append(size)
-        columns["mtime_ns"].append(mtime)
-        columns["sha256"].append(None)
-    errors += [CorpusError(reason, folder / name) for name, reason in duplicates]
-    report.reread = len(stale)
-    report.reused = len(columns["id"]) - len(stale)
-    report.removed = len(set(known) - {name for name, _, _ in files})
-    report.mode = _mode(old is not None, report)
+    cut = len(TEXT_SUFFIX)
+    stems = [n[:-cut] for n in names]
+    if len(set(stems)) == len(names):
+        rows = names
+    else:  # "a.txt" and "a.TXT": one article id, the first name keeps it
+        seen = {n[:-cut]: n for n in reversed(names)}
+        rows = [n for n in names if seen[n[:-cut]] == n]
+        duplicates = [[n, f"duplicate article id {n[:-cut]!r} (also {seen[n[:-cut]]}); "
+                          "skipped"] for n in names if seen[n[:-cut]] != n]
+    unreadable = [known_errors[n] for n in rows if n in known_errors]
+    if unreadable:
+        rows = [n for n in rows if n not in known_errors]
+    columns: MutableMapping[str, Any]
+    if old_columns is not None and list(old_columns["name"]) == rows:
+        columns = old_columns  # the same pages: the index's columns as they are
+    else:
+        columns = _new_columns("name", "size", "mtime_ns", "sha256")
+        old_lists = old_columns.as_lists() if old_columns is not None else {}
+        where = {n: i for i, n in enumerate(old_lists.get("name", []))}
+        fresh_stems: list[str] = []
+        for name in rows:
+            i = where.get(name)
+            if i is not None:
+                for column in columns:
+                    columns[column].append(old_lists[column][i])
+                continue
+            stem = name[: -len(TEXT_SUFFIX)]
+            for column in _META_COLUMNS:
+                columns[column].append(None)
+            columns["id"][-1] = columns["title"][-1] = stem
+            fresh_stems.append(stem)
+            columns["site"].append(None)
+            columns["key"].append(None)
+            columns["name"].append(name)
+            columns["size"].append(-1)  # never a real size: the build reads this page
+            columns["mtime_ns"].append(-1)
+            columns["sha256"].append(None)
+        keys = iter(_keys(fresh_stems))
+        columns["key"] = [k if k is not None else next(keys) for k in columns["key"]]
+    meta = {"errors": unreadable, "duplicates": duplicates}
+    errors = _folder_errors(folder, meta)
     corpus = _folder_corpus(folder, columns, errors, report)
-    build = IndexBuild(corpus, report, total=len(stale))
+    build = IndexBuild(corpus, report)
+    removed = len(set(old_columns["name"]) - set(rows)) if old_columns is not None else 0
+    removed += sum(1 for row in old_meta.get("errors", []) if row[0] not in set(names))
 
     def work(on_batch: Callable[[Batch], None] | None, cancel: threading.Event,
              executor: Executor) -> Corpus:
+        sizes, mtimes = columns["size"], columns["mtime_ns"]
+        stale: list[tuple[int | None, str, int, int]] = []  # (row or None, name, size, mtime)
+        gone: set[int] = set()
+        for row, name in enumerate(rows):
+            try:
+                st = os.stat(folder / name)
+            except OSError:
+                gone.add(row)
+                continue
+            if not stat.S_ISREG(st.st_mode):
+                gone.add(row)
+            elif sizes[row] != st.st_size or mtimes[row] != st.st_mtime_ns:
+                stale.append((row, name, st.st_size, st.st_mtime_ns))
+        error_rows: list[list[Any]] = []
+        for name, size, mtime, reason in unreadable:
+            try:
+                st = os.stat(folder / name)
+            except OSError:
+                continue
+            if (st.st_size, st.st_mtime_ns) == (size, mtime):
+                error_rows.append([name, size, mtime, reason])
+            elif stat.S_ISREG(st.st_mode):
+                stale.append((None, name, st.st_size, st.st_mtime_ns))  # try it again
+        build.total = len(stale)
+        report.reread = len(stale)
+        report.removed = removed + len(gone)
         failed: set[int] = set()
+        recovered: list[tuple[str, int, int, Any]] = []
         finished = 0
-        paths = [str(folder / name) for _, name in stale]
+        paths = [str(folder / name) for _, name, _, _ in stale]
         chunks = [(k, _Lazy(executor, _index_pages, paths[k:k + _CHUNK_PAGES]))
                   for k in range(0, len(paths), _CHUNK_PAGES)]
         for k, pending in chunks:
@@ -602,43 +618,51 @@ def _start_folder(folder: Path, index_path: Path) -> IndexBuild:
                 report.cancelled = True
                 break
             results = pending.result()
-            rows = []
-            for (row, name), (kind, value) in zip(stale[k:k + len(results)], results,
-                                                  strict=True):
+            updated = []
+            for (row, name, size, mtime), (kind, value) in zip(stale[k:k + len(results)],
+                                                               results, strict=True):
                 if kind == "error":
-                    failed.add(row)
-                    errors.append(CorpusError(value, folder / name))
-                    error_rows.append([name, columns["size"][row], columns["mtime_ns"][row],
-                                       value])
+                    error_rows.append([name, size, mtime, value])
+                    if row is not None:
+                        failed.add(row)
+                    continue
+                if row is None:
+                    recovered.append((name, size, mtime, value))
                     continue
                 meta_row, site, sha, key = value
                 for column, cell in zip(_META_COLUMNS[1:], meta_row[1:], strict=True):
                     columns[column][row] = cell
                 columns["site"][row], columns["sha256"][row] = site, sha
                 columns["key"][row] = key
-                rows.append(row)
+                sizes[row], mtimes[row] = size, mtime
+                updated.append(row)
             finished += len(results)
-            build._progress(on_batch, rows, False, finished)
-        # Rows that could not be read leave the list; rows not reached (cancelled) are not
-        # saved, so the next open reads them.
-        unread = {row for row, _ in stale[finished:]}
-        drop = failed | unread
-        kept = columns if not drop else {
-            name: [v for i, v in enumerate(values) if i not in drop]
-            for name, values in columns.items()}
-        meta = {"errors": sorted(error_rows), "duplicates": duplicates}
-        report.saved = write_index(index_path, "folder", folder, kept, meta)
-        errors[:] = _folder_errors(folder, meta)
-        if not failed:
+            build._progress(on_batch, updated, False, finished)
+        # Rows not reached (cancelled) keep their old size and mtime (-1 for new pages), so
+        # the next open reads them again; rows that vanished or failed leave the list.
+        drop = failed | gone
+        final = columns
+        if drop or recovered:
+            final = {name: [v for i, v in enumerate(columns[name]) if i not in drop]
+                     for name in columns}
+            for name, size, mtime, (meta_row, site, sha, key) in recovered:
+                at = bisect.bisect(final["name"], name)
+                cells = dict(zip(_META_COLUMNS, meta_row, strict=True))
+                cells.update(id=name[: -len(TEXT_SUFFIX)], site=site, key=key, name=name,
+                             size=size, mtime_ns=mtime, sha256=sha)
+                for column in final:
+                    final[column].insert(at, cells[column])
+        done_meta = {"errors": sorted(error_rows), "duplicates": duplicates}
+        report.mode = _mode(old is not None, report)
+        if report.mode != "fresh" or done_meta["errors"] != unreadable:
+            report.saved = write_index(index_path, "folder", folder, final, done_meta)
+        errors[:] = _folder_errors(folder, done_meta)
+        if final is columns:
             return corpus
-        return _folder_corpus(folder, kept, errors, report)
+        return _folder_corpus(folder, final, errors, report)
 
-    build._work = work if stale else None
-    build._parallel = len(stale) >= _PARALLEL_PAGES
-    if not stale:
-        meta = {"errors": sorted(error_rows), "duplicates": duplicates}
-        errors[:] = _folder_errors(folder, meta)
-        report.saved = write_index(index_path, "folder", folder, columns, meta)
+    build._work = work
+    build._parallel = len(rows) >= _PARALLEL_PAGES
     return build
 
 
