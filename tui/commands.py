@@ -14,7 +14,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from store.arabic import normalize
 from tui.glyphs import printable
 from tui.visual_text import visual_line
-from tui.widgets.article_list import STATUS_FILTERS, STATUS_NAMES
+from tui.widgets.article_list import STATUS_FILTERS, STATUS_NAMES, ArticleList
 
 if TYPE_CHECKING:
     from tui.screens.main_screen import MainScreen
@@ -70,15 +70,19 @@ class WarraqCommands(Provider):
         if not key:
             return
         shown = 0
-        for entry in main.entries:
-            if key in entry.key or key in entry.id.lower():
+        entries = main.query_one(ArticleList).entries
+        for row, (title_key, article_id) in enumerate(
+                zip(entries.search_keys(), entries.ids, strict=True)):
+            if key in title_key or key in article_id.lower():
+                entry = entries[row]
                 display = visual_line(entry.title, 60) or entry.id
                 yield Hit(
                     0.9,
                     f"Open: {display}",
                     partial(main.open_article, entry.id),
                     help=printable(
-                        f"{entry.id} · {entry.date or 'no date'} · {STATUS_NAMES[entry.status]}"
+                        f"{entry.id} · {entry.date or 'no date'} · "
+                        f"{STATUS_NAMES.get(entry.status, entry.status)}"
                     ),
                 )
                 shown += 1

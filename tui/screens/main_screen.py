@@ -18,7 +18,7 @@ from tui.glyphs import printable
 from tui.screens.event_screens import EventEditor, EventTypePicker, LabelPicker, NoteDialog
 from tui.screens.help_screen import HelpScreen
 from tui.visual_text import visual_line
-from tui.widgets.article_list import STATUS_NAMES, ArticleList, Entry
+from tui.widgets.article_list import STATUS_NAMES, ArticleList, Entries, Entry
 from tui.widgets.key_hints import KeyHints
 from tui.widgets.reader import Reader, Span
 from tui.widgets.side_pane import SidePane, TagList
@@ -54,8 +54,10 @@ class MainScreen(Screen[None]):
         Binding("s", "mark('skipped')", "Skip", show=False),
     ]
 
-    def __init__(self, entries: list[Entry]) -> None:
+    def __init__(self, entries: Entries | list[Entry]) -> None:
         super().__init__()
+        # What the list starts with; the list's own (ArticleList.entries) grow while the
+        # corpus is indexed and may be replaced: read those.
         self.entries = entries
         self.current_id: str | None = None
         self.session: ArticleSession | None = None
@@ -86,7 +88,7 @@ class MainScreen(Screen[None]):
         status.annotator = app.annotator
         status.read_only = app.read_only_reason
         articles = self.query_one(ArticleList)
-        self.query_one("#list-pane").border_title = f"Articles ({len(self.entries)})"
+        self.query_one("#list-pane").border_title = f"Articles ({len(articles.entries):,})"
         self.query_one(Reader).border_title = "Reader"
         self.query_one(SidePane).border_title = "Article"
         articles.focus()
@@ -159,7 +161,7 @@ class MainScreen(Screen[None]):
         if article_id == self.current_id and self._meta.get("status") != STATUS_NAMES[status]:
             self._meta["status"] = STATUS_NAMES[status]
             self.query_one(SidePane).query_one("ArticleCard").show(self._meta)
-        # The list holds the same Entry objects as self.entries: one update serves both.
+        # The list's entries are columns: this changes the article's row in place.
         self.query_one(ArticleList).update_entry(article_id, status=status, counts=counts)
 
     def _saved(self, message: str) -> None:
@@ -310,8 +312,8 @@ class MainScreen(Screen[None]):
         if error is not None:
             self.notify(f"Propagation failed: {error}", severity="error", timeout=10)
             return
-        for entry in self.entries:
-            self._update_entry(entry.id)
+        for article_id in list(self.query_one(ArticleList).entries.ids):
+            self._update_entry(article_id)
         self._repaint_annotations()
         self._saved(message or "")
 
@@ -523,15 +525,17 @@ class MainScreen(Screen[None]):
     # ------------------------------------------------------------------ navigation
     def _step(self, delta: int, *, skip_done: bool) -> None:
         articles = self.query_one(ArticleList)
-        shown = [articles.entries[i] for i in articles.shown]
+        entries, shown = articles.entries, articles.shown
         if not shown:
             return
-        ids = [e.id for e in shown]
-        here = ids.index(self.current_id) if self.current_id in ids else (-1 if delta > 0 else 0)
+        row = entries.position(self.current_id) if self.current_id is not None else None
+        here = articles.position_of(row) if row is not None else None
+        if here is None:
+            here = -1 if delta > 0 else 0
         for step in range(1, len(shown) + 1):
             candidate = shown[(here + delta * step) % len(shown)]
-            if not skip_done or candidate.status != "done":
-                self.open_article(candidate.id)
+            if not skip_done or entries.statuses[candidate] != "done":
+                self.open_article(entries.ids[candidate])
                 return
         self.notify("Every article in the list is done.")
 
