@@ -1,5 +1,6 @@
 """The article list at scale: sort orders, label filter, normalized and incremental search,
-and the app's entries built from index columns and store summaries."""
+and the app's entries built from index columns and store summaries (growth and the
+columns themselves: tests/test_list_model.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import random
 from textual.app import App, ComposeResult
 
 from store.arabic import normalize
-from tui.widgets.article_list import SORT_ORDERS, ArticleList, Entry
+from tui.widgets.article_list import SORT_ORDERS, ArticleList, Entries, Entry
 
 ENTRIES = [
     Entry("a", "بوتين يستقبل الأسد في موسكو", "2021-09-14", "سانا", "done", {"PERS": 2}),
@@ -133,7 +134,9 @@ def test_app_entries_come_from_index_columns_and_store_summary(tmp_path):
     try:
         entries = app.entries()
         assert app.corpus.index is not None and app.corpus.index.mode == "built"
-        assert len(entries) == 40
+        assert isinstance(entries, Entries) and len(entries) == 40
+        assert entries.keys is not None  # search keys come ready from the index
+        assert entries.counts == {3: {"PERS": 1}}  # only the annotated article has counts
         third = entries[3]
         assert third.status == "done" and third.counts == {"PERS": 1}
         assert entries[0].status == "new" and entries[0].counts == {}

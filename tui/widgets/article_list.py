@@ -1053,6 +1053,8 @@ class ArticleList(ScrollView, can_focus=True):
 
     # ------------------------------------------------------------------ movement
     def watch_cursor(self, old: int, new: int) -> None:
+        if not self.is_mounted:  # a list used as a model (tests, benchmarks): no view
+            return
         # Cached strips are keyed by row and selection: nothing to invalidate here.
         self.refresh_lines(old * ROWS_PER_ENTRY, ROWS_PER_ENTRY)
         self.refresh_lines(new * ROWS_PER_ENTRY, ROWS_PER_ENTRY)
