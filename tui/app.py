@@ -11,7 +11,7 @@ import gc
 import getpass
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.app import App
 from textual.binding import Binding
@@ -22,6 +22,9 @@ from tui.commands import WarraqCommands
 from tui.glyphs import printable
 from tui.layout import BaseDirection
 from tui.widgets.article_list import Entries, Entry, site_names
+
+if TYPE_CHECKING:
+    from tui.indexing import BackgroundIndex
 
 
 def default_annotator() -> str:
@@ -67,6 +70,8 @@ class WarraqApp(App[None]):
         self.startup_notices = startup_notices or []
         # store.stats.StoreSummary: statuses and label counts for the list (set by prepare_app)
         self.summary: Any = None
+        # A corpus index still being built behind the app (set by prepare_app), or None.
+        self.indexing: BackgroundIndex | None = None
 
     # ------------------------------------------------------------------ store access
     @property
@@ -108,8 +113,10 @@ class WarraqApp(App[None]):
         columns = getattr(self.corpus.articles, "columns", None)
         if columns is not None:
             sources = columns.get("site") or site_names(columns["url"], columns["source"])
+            # Only the rows a background index build has finished (it may be appending).
             entries = Entries.from_columns(columns["id"], columns["title"], columns["date"],
-                                           sources, columns.get("key"), summaries)
+                                           sources, columns.get("key"), summaries,
+                                           n=len(self.corpus.articles))
         else:
             metas = list(self.corpus.articles)
             entries = Entries.from_columns(
@@ -194,7 +201,7 @@ def prepare_app(
         notices.extend(str(error) for error in summary.errors)
         if store.read_only and store.read_only_reason:
             notices.append(store.read_only_reason)
-    corpus_obj = open_corpus_with_progress(
+    corpus_obj, indexing = open_corpus_for_app(
         corpus if corpus is not None else sample_corpus_path(),
         store.root if store is not None else None,
     )
@@ -209,35 +216,25 @@ def prepare_app(
         startup_notices=notices,
     )
     app.summary = summary
+    app.indexing = indexing
     return app
 
 
-def open_corpus_with_progress(path: str | Path, store_root: Path | None) -> Corpus:
-    """Open through the lazy index kept beside the store; while an index is being built,
-    show a progress bar on stderr when it is a terminal (before the app takes the screen)."""
+def open_corpus_for_app(path: str | Path, store_root: Path | None
+                        ) -> tuple[Corpus, BackgroundIndex | None]:
+    """Open through the lazy index kept beside the store. A small amount of indexing is
+    done now; a large one (a first open of a big corpus) gets its worker processes forked
+    now, while this process has one thread, and runs behind the app: the list fills in as
+    it goes, so the app opens at once whatever the corpus size."""
     if store_root is None:
-        return Corpus.open(path)
-    import sys
+        return Corpus.open(path), None
+    from store.corpus_index import cache_dir_for, start_index
+    from tui.indexing import BackgroundIndex
 
-    from store.corpus_index import cache_dir_for
-
-    bar: dict[str, Any] = {}
-
-    def progress(done: int, total: int) -> None:
-        if not sys.stderr.isatty():
-            return
-        if not bar:
-            from rich.console import Console
-            from rich.progress import Progress
-
-            bar["progress"] = Progress(console=Console(stderr=True), transient=True)
-            bar["progress"].start()
-            bar["task"] = bar["progress"].add_task("Indexing the corpus (first open)",
-                                                   total=total)
-        bar["progress"].update(bar["task"], completed=done, total=total)
-
-    try:
-        return Corpus.open(path, index_dir=cache_dir_for(store_root), progress=progress)
-    finally:
-        if bar:
-            bar["progress"].stop()
+    build = start_index(path, cache_dir_for(store_root))
+    if not build.pending:
+        return build.corpus, None
+    if not build.large:
+        return build.run(), None
+    build.start_workers()
+    return build.corpus, BackgroundIndex(build)

@@ -15,8 +15,6 @@ from store.errors import WarraqError
 from store.records import ArticleStatus, SpanStatus
 from tui.annotate import AnnotationError, ArticleSession, label_counts
 from tui.glyphs import printable
-from tui.screens.event_screens import EventEditor, EventTypePicker, LabelPicker, NoteDialog
-from tui.screens.help_screen import HelpScreen
 from tui.visual_text import visual_line
 from tui.widgets.article_list import STATUS_NAMES, ArticleList, Entries, Entry
 from tui.widgets.key_hints import KeyHints
@@ -30,6 +28,8 @@ if TYPE_CHECKING:
 
 # Seconds the side pane waits before following the cursor (one frame at 60 Hz is 0.017).
 CURSOR_FOLLOW_DELAY = 0.02
+# How often rows indexed in the background are brought into the list.
+INDEX_PULL_SECONDS = 0.25
 
 
 def clock() -> str:
@@ -41,6 +41,9 @@ def clock() -> str:
 
 class MainScreen(Screen[None]):
     # Styles: main_screen.tcss, loaded by WarraqApp (this is its default screen).
+    # The list has focus from the first frame (else the hidden search field takes it
+    # first, and the hand-over restyles and repaints the screen once more).
+    AUTO_FOCUS = "#articles"
 
     BINDINGS = [
         Binding("n", "next_article", "Next"),
@@ -94,6 +97,10 @@ class MainScreen(Screen[None]):
         articles.focus()
         for message in app.startup_notices:
             self.notify(message, severity="warning", timeout=8)
+        if app.indexing is not None:
+            app.indexing.start()
+            self._index_timer = self.set_interval(INDEX_PULL_SECONDS, self._pull_index)
+            self._show_list_title()
 
     # ------------------------------------------------------------------ list → reader
     @on(ArticleList.Selected)
@@ -203,6 +210,8 @@ class MainScreen(Screen[None]):
                                            selection=event.selection)):
                 reader.end_selection()
         elif action == "pick_label" and self.session is not None:
+            from tui.screens.event_screens import LabelPicker  # modal screens load on first use
+
             selection = event.selection
 
             def picked(label: str | None) -> None:
@@ -347,6 +356,7 @@ class MainScreen(Screen[None]):
         if mark is None:
             return
         mark_id, quoted, note = mark.id, mark.text, mark.note
+        from tui.screens.event_screens import NoteDialog
 
         def save(value: str | None) -> None:
             if value is not None:
@@ -363,6 +373,7 @@ class MainScreen(Screen[None]):
             self._open_event_editor(existing.id)
             return
         trigger = session.text[target.start : target.end]
+        from tui.screens.event_screens import EventTypePicker
 
         def chosen(event_type: str | None) -> None:
             if not event_type:
@@ -385,6 +396,7 @@ class MainScreen(Screen[None]):
         if session is None:
             return
         reader = self.query_one(Reader)
+        from tui.screens.event_screens import EventEditor
 
         def changed(offset: int | None) -> None:
             if offset is not None:
@@ -489,14 +501,76 @@ class MainScreen(Screen[None]):
     # ------------------------------------------------------------------ list filter/search
     @on(ArticleList.FilterChanged)
     def _filter_changed(self, event: ArticleList.FilterChanged) -> None:
-        label = f"Articles ({event.shown}/{event.total})" if event.shown != event.total else (
-            f"Articles ({event.total})"
+        label = f"Articles ({event.shown:,}/{event.total:,})" if event.shown != event.total else (
+            f"Articles ({event.total:,})"
         )
         if event.status:
             label += f" · {STATUS_NAMES[event.status]}"
         if event.view:
             label += f" · {event.view}"
+        self._list_label = label
+        self._show_list_title()
+
+    def _show_list_title(self) -> None:
+        label = getattr(self, "_list_label", None) or (
+            f"Articles ({len(self.query_one(ArticleList).entries):,})")
+        indexing = self.warraq.indexing
+        if indexing is not None and indexing.running:
+            label += f" · {indexing.fraction:.0%}"  # the pane is narrow: the rest is below
+            count = len(self.query_one(ArticleList).entries)
+            self.query_one(StatusBar).info = (
+                f"indexing the corpus: {indexing.fraction:.0%} ({count:,} articles so far; "
+                "search, sorting and filters cover those)")
         self.query_one("#list-pane").border_title = label
+
+    # ------------------------------------------------------------------ background index
+    def _pull_index(self) -> None:
+        """Bring rows the background index finished into the list (a few times a second:
+        each pull re-filters the list once, however many chunks came in)."""
+        indexing = self.warraq.indexing
+        if indexing is None:
+            return
+        done = indexing.finished.is_set()
+        pulled = indexing.pull()
+        articles = self.query_one(ArticleList)
+        summaries = self.warraq.summary.articles if self.warraq.summary is not None else None
+        columns = indexing.build.corpus.articles.columns  # type: ignore[attr-defined]
+        if pulled.appended:
+            rows = pulled.appended
+            articles.extend_entries(
+                columns["id"][rows.start:rows.stop], columns["title"][rows.start:rows.stop],
+                columns["date"][rows.start:rows.stop], columns["site"][rows.start:rows.stop],
+                columns["key"][rows.start:rows.stop], summaries=summaries)
+        if pulled.updated:
+            rows = pulled.updated
+            articles.update_rows(rows, [columns["title"][i] for i in rows],
+                                 [columns["date"][i] for i in rows],
+                                 [columns["site"][i] for i in rows],
+                                 [columns["key"][i] for i in rows])
+        if done:
+            self._index_finished(indexing)
+        self._show_list_title()
+
+    def _index_finished(self, indexing: Any) -> None:
+        self._index_timer.stop()
+        app = self.warraq
+        app.indexing = None
+        self.query_one(StatusBar).info = ""
+        if indexing.error is not None:
+            self.notify(f"Indexing the corpus failed: {indexing.error}", severity="error",
+                        timeout=15)
+            return
+        final = indexing.result
+        if final is not None and final is not app.corpus:
+            # Pages that turned out unreadable leave the list: swap in the final rows.
+            app.corpus = final
+            self.query_one(ArticleList).set_entries(app.entries())
+        corpus = app.corpus
+        message = f"Indexed {len(corpus):,} articles in {indexing.seconds:.1f} s."
+        problems = len(corpus.errors)
+        if problems:
+            message += (f" {problems:,} could not be read; first: {corpus.errors[0]}")
+        self.notify(message, severity="warning" if problems else "information", timeout=8)
 
     def set_filter(self, status: str | None) -> None:
         self.query_one(ArticleList).status_filter = status
@@ -552,6 +626,8 @@ class MainScreen(Screen[None]):
             self.query_one(Reader).focus()
 
     def action_help(self) -> None:
+        from tui.screens.help_screen import HelpScreen
+
         descriptions: dict[str, str] = {}
         store = self.warraq.store
         if store is not None:
