@@ -421,6 +421,8 @@ class IndexBuild:
     report: IndexReport
     total: int = 0
     done: int = 0
+    # "checking" while a folder's pages are compared with the index, then "reading".
+    phase: str = "reading"
     _work: Callable[..., Corpus] | None = field(default=None, repr=False)
     _started: float = field(default_factory=time.perf_counter, repr=False)
 
@@ -575,7 +577,7 @@ def _start_folder(folder: Path, index_path: Path) -> IndexBuild:
     meta = {"errors": unreadable, "duplicates": duplicates}
     errors = _folder_errors(folder, meta)
     corpus = _folder_corpus(folder, columns, errors, report)
-    build = IndexBuild(corpus, report)
+    build = IndexBuild(corpus, report, phase="checking")
     removed = len(set(old_columns["name"]) - set(rows)) if old_columns is not None else 0
     removed += sum(1 for row in old_meta.get("errors", []) if row[0] not in set(names))
 
@@ -604,7 +606,7 @@ def _start_folder(folder: Path, index_path: Path) -> IndexBuild:
                 error_rows.append([name, size, mtime, reason])
             elif stat.S_ISREG(st.st_mode):
                 stale.append((None, name, st.st_size, st.st_mtime_ns))  # try it again
-        build.total = len(stale)
+        build.total, build.phase = len(stale), "reading"
         report.reread = len(stale)
         report.removed = removed + len(gone)
         failed: set[int] = set()

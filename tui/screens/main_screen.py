@@ -516,11 +516,15 @@ class MainScreen(Screen[None]):
             f"Articles ({len(self.query_one(ArticleList).entries):,})")
         indexing = self.warraq.indexing
         if indexing is not None and indexing.running:
-            label += f" · {indexing.fraction:.0%}"  # the pane is narrow: the rest is below
             count = len(self.query_one(ArticleList).entries)
-            self.query_one(StatusBar).info = (
-                f"indexing the corpus: {indexing.fraction:.0%} ({count:,} articles so far; "
-                "search, sorting and filters cover those)")
+            if indexing.build.phase == "checking":
+                label += " · checking"
+                info = f"checking {count:,} pages against the index"
+            else:
+                label += f" · {indexing.fraction:.0%}"  # the pane is narrow: more below
+                info = (f"indexing the corpus: {indexing.fraction:.0%} ({count:,} articles "
+                        "so far; search, sorting and filters cover those)")
+            self.query_one(StatusBar).info = info
         self.query_one("#list-pane").border_title = label
 
     # ------------------------------------------------------------------ background index
@@ -566,10 +570,17 @@ class MainScreen(Screen[None]):
             app.corpus = final
             self.query_one(ArticleList).set_entries(app.entries())
         corpus = app.corpus
-        message = f"Indexed {len(corpus):,} articles in {indexing.seconds:.1f} s."
+        report = indexing.build.report
+        if report.mode == "fresh":
+            return  # a folder checked against its index: nothing changed, nothing to say
+        if report.mode == "updated":
+            message = (f"Index updated in {indexing.seconds:.1f} s: {report.reread:,} pages "
+                       f"read again, {report.removed:,} gone.")
+        else:
+            message = f"Indexed {len(corpus):,} articles in {indexing.seconds:.1f} s."
         problems = len(corpus.errors)
         if problems:
-            message += (f" {problems:,} could not be read; first: {corpus.errors[0]}")
+            message += f" {problems:,} could not be read; first: {corpus.errors[0]}"
         self.notify(message, severity="warning" if problems else "information", timeout=8)
 
     def set_filter(self, status: str | None) -> None:
