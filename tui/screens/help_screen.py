@@ -16,13 +16,7 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Static
 
-KEY_NAMES = {
-    "left": "←", "right": "→", "up": "↑", "down": "↓", "pageup": "PgUp", "pagedown": "PgDn",
-    "question_mark": "?", "slash": "/", "escape": "Esc", "enter": "Enter", "space": "Space",
-    "left_square_bracket": "[", "right_square_bracket": "]", "delete": "Del", "tab": "Tab",
-    "left_curly_bracket": "{", "right_curly_bracket": "}", "full_stop": ".", "comma": ",",
-    "backspace": "Backspace",
-}
+from tui.widgets.key_hints import KEY_NAMES
 
 
 def _key_label(keys: str) -> str:

@@ -10,7 +10,14 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widget import Widget
 
-from tui.screens.help_screen import KEY_NAMES
+# Readable names of Textual's key names, for the hints and the help screen.
+KEY_NAMES = {
+    "left": "←", "right": "→", "up": "↑", "down": "↓", "pageup": "PgUp", "pagedown": "PgDn",
+    "question_mark": "?", "slash": "/", "escape": "Esc", "enter": "Enter", "space": "Space",
+    "left_square_bracket": "[", "right_square_bracket": "]", "delete": "Del", "tab": "Tab",
+    "left_curly_bracket": "{", "right_curly_bracket": "}", "full_stop": ".", "comma": ",",
+    "backspace": "Backspace",
+}
 
 
 def key_label(key: str) -> str:
@@ -23,6 +30,8 @@ class KeyHints(Widget):
     KeyHints { height: 1; background: $footer-background; color: $footer-foreground; }
     """
 
+    _shown: tuple[tuple[str, str, bool], ...] | None = None
+
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._changed)
 
@@ -30,18 +39,28 @@ class KeyHints(Widget):
         self.screen.bindings_updated_signal.unsubscribe(self)
 
     def _changed(self, _screen) -> None:
-        self.refresh()
+        # Bindings are announced on every focus change, mostly the same ones: repaint
+        # only when the line would change.
+        if self._hints() != self._shown:
+            self.refresh()
 
-    def render(self) -> Text:
-        text = Text(no_wrap=True, overflow="ellipsis")
+    def _hints(self) -> tuple[tuple[str, str, bool], ...]:
+        hints = []
         seen: set[str] = set()
         for active in self.screen.active_bindings.values():
             binding = active.binding
             if not binding.show or not binding.description or binding.action in seen:
                 continue
             seen.add(binding.action)
-            text.append(f" {binding.key_display or key_label(binding.key)} ",
-                        style="bold" if active.enabled else "dim")
-            text.append(binding.description, style="" if active.enabled else "dim")
+            hints.append((binding.key_display or key_label(binding.key), binding.description,
+                          active.enabled))
+        return tuple(hints)
+
+    def render(self) -> Text:
+        self._shown = hints = self._hints()
+        text = Text(no_wrap=True, overflow="ellipsis")
+        for key, description, enabled in hints:
+            text.append(f" {key} ", style="bold" if enabled else "dim")
+            text.append(description, style="" if enabled else "dim")
             text.append(" ")
         return text

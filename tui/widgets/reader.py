@@ -140,6 +140,8 @@ class Reader(ScrollView, can_focus=True):
         self._deco_longest = 0
         self._deco_version = 0
         self._styles: dict[tuple[str, str], Style] = {}
+        # Per repaint: (scroll offset, content width, base style), not looked up per line.
+        self._frame: tuple[int, int, int, Style] | None = None
 
     # ------------------------------------------------------------------ loading / layout
     def load(self, article_id: str, text: str) -> None:
@@ -266,12 +268,26 @@ class Reader(ScrollView, can_focus=True):
         return style
 
     # ------------------------------------------------------------------ rendering
-    def render_line(self, y: int) -> Strip:
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # The base style walks every ancestor's styles: once per repaint, not per line.
         scroll_x, scroll_y = self.scroll_offset
+        self._frame = (scroll_x, scroll_y, self.scrollable_content_region.width,
+                       self.rich_style)
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._frame = None
+
+    def render_line(self, y: int) -> Strip:
+        frame = self._frame
+        if frame is None:
+            scroll_x, scroll_y = self.scroll_offset
+            frame = (scroll_x, scroll_y, self.scrollable_content_region.width,
+                     self.rich_style)
+        scroll_x, scroll_y, width, base_style = frame
         row = scroll_y + y
-        width = self.scrollable_content_region.width
         if self.doc is None or row >= len(self.doc.rows):
-            return Strip.blank(width, self.rich_style)
+            return Strip.blank(width, base_style)
         word = self.word_span
         selection = self.selection
         doc_row = self.doc.rows[row]
@@ -285,15 +301,15 @@ class Reader(ScrollView, can_focus=True):
         strip = self._line_cache.get(key)
         if strip is None:
             strip = self._render_row(
-                row, word if key_word else None, selection if key_sel else None
+                row, word if key_word else None, selection if key_sel else None, base_style
             )
             self._line_cache[key] = strip
         return strip.crop(scroll_x, scroll_x + width)
 
-    def _render_row(self, row: int, word: Span | None, selection: Span | None) -> Strip:
+    def _render_row(self, row: int, word: Span | None, selection: Span | None,
+                    base_style: Style) -> Strip:
         assert self.doc is not None
         doc = self.doc
-        base_style = self.rich_style
         width = doc.width
         doc_row = doc.rows[row]
         if doc_row.para == SPACER or doc_row.end == doc_row.start:

@@ -17,7 +17,7 @@ from rich.text import Text
 from textual.binding import Binding
 from textual.cache import LRUCache
 from textual.containers import Vertical
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -182,6 +182,7 @@ class TagList(ScrollView, can_focus=True):
         self.highlighted: int | None = None
         self._cache: LRUCache[tuple, Strip] = LRUCache(256)
         self._version = 0
+        self._base: Style | None = None  # the base style during one repaint
 
     def show(self, items: list[PaneItem]) -> None:
         self.items = items
@@ -191,22 +192,31 @@ class TagList(ScrollView, can_focus=True):
             self.highlighted = None
         elif self.highlighted is not None:
             self.highlighted = min(self.highlighted, len(items) - 1)
-        self.virtual_size = Size(self.size.width, len(items))
+        # Rows are cropped to the pane, never scrolled sideways: a virtual width of 0 keeps
+        # the virtual size the same whatever the pane's width (no relayout on a resize).
+        self.virtual_size = Size(0, len(items))
         self.refresh()
 
     def on_resize(self) -> None:
         self._cache.clear()
-        self.virtual_size = Size(self.size.width, len(self.items))
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._cache.clear()
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # The base style walks every ancestor's styles: once per repaint, not per line.
+        self._base = self.rich_style
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._base = None
+
     def render_line(self, y: int) -> Strip:
         index = self.scroll_offset.y + y
         width = self.scrollable_content_region.width
         if index >= len(self.items):
-            return Strip.blank(width, self.rich_style)
+            return Strip.blank(width, self._base or self.rich_style)
         selected = index == self.highlighted
         key = (index, width, selected, self.has_focus, self._version)
         strip = self._cache.get(key)
@@ -216,7 +226,7 @@ class TagList(ScrollView, can_focus=True):
         return strip
 
     def _draw(self, item: PaneItem, width: int, selected: bool) -> Strip:
-        base = self.rich_style
+        base = self._base or self.rich_style
         if selected:
             base = base + self.get_component_rich_style("tag-list--cursor")
         detail_style = base + self.get_component_rich_style("tag-list--detail")
