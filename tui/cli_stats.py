@@ -47,15 +47,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def load_stats(corpus: str | None, store_dir: str | None) -> Stats:
     """Stats of the store (over ``corpus`` when given), using the corpus and store caches."""
-    from store.corpus import Corpus
-    from store.corpus_index import cache_dir_for
     from store.paths import resolve_store_dir
+    from tui.cli_corpus import open_indexed
 
     root = resolve_store_dir(store_dir)
     summary = summarize_store(root)
     ids = None
     if corpus is not None:
-        ids = Corpus.open(corpus, index_dir=cache_dir_for(root)).ids
+        ids = open_indexed(corpus, root).ids
     return compute_stats(summary, ids)
 
 
