@@ -520,19 +520,19 @@ def _folder_errors(folder: Path, meta: Mapping[str, Any]) -> list[CorpusError]:
             + [CorpusError(reason, folder / name) for name, reason in meta["duplicates"]])
 
 
-def _start_folder(folder: Path, index_path: Path) -> IndexBuild:
-    """Rows for every page at once: from the index for pages it knows (assumed unchanged
-    until the build has checked their size and mtime), under their file name for new ones.
-    The build then checks every page and re-cleans only the new and changed ones."""
-    report = IndexReport(index_path)
-    names = _list_pages(folder)
-    if not names:
-        raise CorpusError("no .txt articles in this folder", folder)
-    old, report.problem = read_index(index_path, "folder", folder)
-    old_meta: dict[str, Any] = {"errors": [], "duplicates": []}
-    old_columns: Columns | None = None
-    if old is not None:
-        old_columns, old_meta = old
+@dataclass
+class _FolderPlan:
+    """Which pages are rows (name order), which are duplicates or known to be unreadable,
+    and the columns to start from (the index's, or new ones with stand-in rows)."""
+
+    rows: list[str]
+    duplicates: list[list[str]]
+    unreadable: list[list[Any]]
+    columns: MutableMapping[str, Any]
+
+
+def _plan_folder(names: list[str], old_columns: Columns | None, old_meta: Mapping[str, Any]
+                 ) -> _FolderPlan:
     known_errors = {row[0]: row for row in old_meta.get("errors", [])}
     duplicates: list[list[str]] = []
     cut = len(TEXT_SUFFIX)
@@ -547,42 +547,79 @@ def _start_folder(folder: Path, index_path: Path) -> IndexBuild:
     unreadable = [known_errors[n] for n in rows if n in known_errors]
     if unreadable:
         rows = [n for n in rows if n not in known_errors]
-    columns: MutableMapping[str, Any]
     if old_columns is not None and list(old_columns["name"]) == rows:
-        columns = old_columns  # the same pages: the index's columns as they are
+        return _FolderPlan(rows, duplicates, unreadable, old_columns)
+    old_lists = old_columns.as_lists() if old_columns is not None else {}
+    where = {n: i for i, n in enumerate(old_lists.get("name", []))}
+    found = [where.get(n) for n in rows]
+    if not any(i is not None for i in found):  # a first open: every row a stand-in, in C
+        ids = [n[:-cut] for n in rows]
+        count = len(rows)
+        columns: dict[str, list[Any]] = {name: [None] * count for name in _META_COLUMNS}
+        columns.update(id=ids, title=list(ids), site=[None] * count, key=_keys(ids),
+                       name=list(rows), size=[-1] * count, mtime_ns=[-1] * count,
+                       sha256=[None] * count)
+        return _FolderPlan(rows, duplicates, unreadable, columns)
+    columns = _new_columns("name", "size", "mtime_ns", "sha256")
+    fresh_stems: list[str] = []
+    for name, i in zip(rows, found, strict=True):
+        if i is not None:
+            for column in columns:
+                columns[column].append(old_lists[column][i])
+            continue
+        stem = name[:-cut]
+        for column in _META_COLUMNS:
+            columns[column].append(None)
+        columns["id"][-1] = columns["title"][-1] = stem
+        fresh_stems.append(stem)
+        columns["site"].append(None)
+        columns["key"].append(None)
+        columns["name"].append(name)
+        columns["size"].append(-1)  # never a real size: the build reads this page
+        columns["mtime_ns"].append(-1)
+        columns["sha256"].append(None)
+    keys = iter(_keys(fresh_stems))
+    columns["key"] = [k if k is not None else next(keys) for k in columns["key"]]
+    return _FolderPlan(rows, duplicates, unreadable, columns)
+
+
+def _start_folder(folder: Path, index_path: Path) -> IndexBuild:
+    """Rows for every page at once. With an index, its rows are shown as they are (not
+    even the folder is listed yet); without one, every page is listed under its file name.
+    The build then lists the folder, checks every page's size and mtime, and re-cleans
+    only new and changed pages. If pages came or went, the rows are swapped for the new
+    set when the build ends (no row-by-row reports: the shown rows are the old set)."""
+    report = IndexReport(index_path)
+    old, report.problem = read_index(index_path, "folder", folder)
+    old_meta: dict[str, Any] = {"errors": [], "duplicates": []}
+    old_columns: Columns | None = None
+    if old is not None:
+        old_columns, old_meta = old
+        shown = _FolderPlan(list(old_columns["name"]), old_meta.get("duplicates", []),
+                            old_meta.get("errors", []), old_columns)
+        listed: list[str] | None = None
     else:
-        columns = _new_columns("name", "size", "mtime_ns", "sha256")
-        old_lists = old_columns.as_lists() if old_columns is not None else {}
-        where = {n: i for i, n in enumerate(old_lists.get("name", []))}
-        fresh_stems: list[str] = []
-        for name in rows:
-            i = where.get(name)
-            if i is not None:
-                for column in columns:
-                    columns[column].append(old_lists[column][i])
-                continue
-            stem = name[: -len(TEXT_SUFFIX)]
-            for column in _META_COLUMNS:
-                columns[column].append(None)
-            columns["id"][-1] = columns["title"][-1] = stem
-            fresh_stems.append(stem)
-            columns["site"].append(None)
-            columns["key"].append(None)
-            columns["name"].append(name)
-            columns["size"].append(-1)  # never a real size: the build reads this page
-            columns["mtime_ns"].append(-1)
-            columns["sha256"].append(None)
-        keys = iter(_keys(fresh_stems))
-        columns["key"] = [k if k is not None else next(keys) for k in columns["key"]]
-    meta = {"errors": unreadable, "duplicates": duplicates}
-    errors = _folder_errors(folder, meta)
-    corpus = _folder_corpus(folder, columns, errors, report)
+        listed = _list_pages(folder)
+        if not listed:
+            raise CorpusError("no .txt articles in this folder", folder)
+        shown = _plan_folder(listed, None, old_meta)
+    errors = _folder_errors(folder, {"errors": shown.unreadable,
+                                     "duplicates": shown.duplicates})
+    corpus = _folder_corpus(folder, shown.columns, errors, report)
     build = IndexBuild(corpus, report, phase="checking")
-    removed = len(set(old_columns["name"]) - set(rows)) if old_columns is not None else 0
-    removed += sum(1 for row in old_meta.get("errors", []) if row[0] not in set(names))
 
     def work(on_batch: Callable[[Batch], None] | None, cancel: threading.Event,
              executor: Executor) -> Corpus:
+        names = listed if listed is not None else _list_pages(folder)
+        if not names:
+            raise CorpusError("no .txt articles in this folder", folder)
+        plan = shown if listed is not None else _plan_folder(names, old_columns, old_meta)
+        # Row-by-row reports only while the rows are the ones shown.
+        report_rows = plan.columns is shown.columns
+        rows, duplicates, unreadable, columns = (plan.rows, plan.duplicates, plan.unreadable,
+                                                 plan.columns)
+        removed = len(set(old_columns["name"]) - set(rows)) if old_columns is not None else 0
+        removed += sum(1 for row in old_meta.get("errors", []) if row[0] not in set(names))
         sizes, mtimes = columns["size"], columns["mtime_ns"]
         stale: list[tuple[int | None, str, int, int]] = []  # (row or None, name, size, mtime)
         gone: set[int] = set()
@@ -639,7 +676,7 @@ def _start_folder(folder: Path, index_path: Path) -> IndexBuild:
                 sizes[row], mtimes[row] = size, mtime
                 updated.append(row)
             finished += len(results)
-            build._progress(on_batch, updated, False, finished)
+            build._progress(on_batch, updated if report_rows else [], False, finished)
         # Rows not reached (cancelled) keep their old size and mtime (-1 for new pages), so
         # the next open reads them again; rows that vanished or failed leave the list.
         drop = failed | gone
@@ -656,15 +693,17 @@ def _start_folder(folder: Path, index_path: Path) -> IndexBuild:
                     final[column].insert(at, cells[column])
         done_meta = {"errors": sorted(error_rows), "duplicates": duplicates}
         report.mode = _mode(old is not None, report)
-        if report.mode != "fresh" or done_meta["errors"] != unreadable:
+        if report.mode != "fresh" or done_meta != {
+                "errors": old_meta.get("errors", []),
+                "duplicates": old_meta.get("duplicates", [])}:
             report.saved = write_index(index_path, "folder", folder, final, done_meta)
         errors[:] = _folder_errors(folder, done_meta)
-        if final is columns:
+        if final is shown.columns:
             return corpus
         return _folder_corpus(folder, final, errors, report)
 
     build._work = work
-    build._parallel = len(rows) >= _PARALLEL_PAGES
+    build._parallel = len(shown.rows) >= _PARALLEL_PAGES
     return build
 
 

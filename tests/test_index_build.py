@@ -143,3 +143,22 @@ def test_index_header_names_every_column_and_its_checksum(tmp_path: Path):
     assert head["count"] == 20 and {"id", "title", "key", "site", "offset"} <= set(
         head["columns"])
     assert head["columns"]["title"]["enc"] == "sep"
+
+
+def test_indexed_folder_shows_its_rows_before_listing_then_swaps_in_changes(tmp_path: Path):
+    pages = write_corpus(tmp_path / "pages", 20, "txt", seed=9, sentences=SENTENCES)
+    Corpus.open(pages, index_dir=tmp_path / "cache")
+    files = sorted(pages.glob("*.txt"))
+    files[0].unlink()
+    (pages / "zz_new.txt").write_text("عنوان جديد\n\nنص جديد للمقال.\n", encoding="utf-8")
+    build = start_index(pages, tmp_path / "cache")
+    shown = build.corpus
+    # the index's rows, as they were: the folder is listed by the build, not before
+    assert files[0].stem in shown and "zz_new" not in shown and len(shown) == 20
+    reported: list[int] = []
+    final = build.run(lambda b: reported.extend(b.rows), workers=1)
+    assert reported == []  # other rows than those shown: swapped at the end, not patched
+    assert final is not shown and "zz_new" in final and files[0].stem not in final
+    assert build.report.mode == "updated" and build.report.removed == 1
+    assert build.report.reread == 1
+    assert _fields(final) == _fields(Corpus.open(pages))

@@ -518,7 +518,7 @@ class MainScreen(Screen[None]):
         if indexing is not None and indexing.running:
             count = len(self.query_one(ArticleList).entries)
             if indexing.build.phase == "checking":
-                label += " · checking"
+                label += " …"  # the pane is narrow: the status bar says what it is
                 info = f"checking {count:,} pages against the index"
             else:
                 label += f" · {indexing.fraction:.0%}"  # the pane is narrow: more below
