@@ -245,20 +245,20 @@ def write_index(path: Path, kind: str, source: Path, columns: Mapping[str, Seque
     """Write atomically (temp file + rename); a cache, so no fsync. False if not writable."""
     specs: dict[str, Any] = {}
     blobs: list[bytes] = []
-    start = 0
+    start = crc = 0
     count = len(columns["id"])
-    for name in columns:
+    for name in columns:  # the blobs are written one after the other, never joined
         values = columns[name]
         spec, blob = _encode_column(name, values)
         spec.update(start=start, length=len(blob), count=len(values))
         specs[name] = spec
         blobs.append(blob)
         start += len(blob)
-    body = b"".join(blobs)
+        crc = zlib.crc32(blob, crc)
     head = {"format": INDEX_FORMAT, "version": INDEX_VERSION,
             "cleaning_version": CLEANING_VERSION, "kind": kind, "source": str(source),
-            "byteorder": sys.byteorder, "count": count, "length": len(body),
-            "crc32": zlib.crc32(body), "columns": specs, "meta": meta}
+            "byteorder": sys.byteorder, "count": count, "length": start,
+            "crc32": crc, "columns": specs, "meta": meta}
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -267,7 +267,8 @@ def write_index(path: Path, kind: str, source: Path, columns: Mapping[str, Seque
             ignore.write_text("# Warraq caches: rebuilt when missing\n*\n", encoding="utf-8")
         with tmp.open("wb") as handle:
             handle.write(json.dumps(head, ensure_ascii=True).encode("ascii") + b"\n")
-            handle.write(body)
+            for blob in blobs:
+                handle.write(blob)
         os.replace(tmp, path)
     except (OSError, ValueError):
         with contextlib.suppress(OSError):
