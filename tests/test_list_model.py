@@ -47,10 +47,24 @@ def summaries_for(ids: list[str], seed: int = 2) -> dict[str, Summary]:
 
 
 def fresh_shown(entries: Entries, query: str, status, label, sort) -> list[str]:
-    """What a list made from scratch on these entries shows, as ids."""
-    snapshot = Entries.from_entries(list(entries))
-    widget = ArticleList(snapshot)
-    return [snapshot.ids[i] for i in widget.filtered(query, status, label, sort)]
+    """What the list should show, as ids, worked out the plain way (one normalize per
+    title, one sort with tuple keys), independently of the list's own machinery."""
+    rows = list(entries)
+    key = normalize(query.strip())
+    passing = [i for i, e in enumerate(rows)
+               if key in normalize(e.title) and (status is None or e.status == status)
+               and (label is None or e.counts.get(label))]
+    if sort in ("date_desc", "date_asc"):
+        dated = [i for i in passing if rows[i].date]
+        dated.sort(key=lambda i: rows[i].date, reverse=sort == "date_desc")
+        passing = dated + [i for i in passing if not rows[i].date]
+    elif sort == "source":
+        passing.sort(key=lambda i: (rows[i].source is None, rows[i].source or "",
+                                    rows[i].date or ""))
+    elif sort == "status":
+        passing.sort(key=lambda i: ["new", "in_progress", "done", "skipped"].index(
+            rows[i].status))
+    return [rows[i].id for i in passing]
 
 
 def shown_ids(widget: ArticleList) -> list[str]:
@@ -151,6 +165,23 @@ def test_extend_keeps_cursor_filter_search_and_sort_like_a_fresh_list():
             found = summaries.get(aid)
             row = widget.entries.position(aid)
             assert widget.entries.statuses[row] == (found.status if found else "new")
+
+
+def test_sorted_views_of_few_and_of_most_rows_match_the_plain_answer():
+    # A match of under half the rows is sorted by rank, one of most rows is the order
+    # with the others cut out, a match made from the last one's rows is picked out of the
+    # order: all must be the plain answer, after growth too.
+    ids, titles, dates, sources = columns(600, seed=4)
+    summaries = summaries_for(ids)
+    widget = ArticleList(Entries.from_columns(ids, titles, dates, sources,
+                                              summaries=summaries))
+    for sort in SORT_ORDERS:
+        for query in ["ا", "ال", "الأ", "قمة", "قمة م", "", "ك"]:
+            for status in [None, "new"]:
+                got = [widget.entries.ids[i] for i in widget.filtered(query, status, None, sort)]
+                assert got == fresh_shown(widget.entries, query, status, None, sort), (
+                    sort, query, status)
+        widget.extend_entries(*columns(50, seed=len(widget.entries), start=len(widget.entries)))
 
 
 def test_extend_in_corpus_order_appends_without_touching_what_is_shown():
