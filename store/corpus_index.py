@@ -337,10 +337,18 @@ def _keys(titles: list[str]) -> list[str]:
 
 
 # ====================================================================== workers
-def _lower_priority() -> None:
-    """Worker processes yield the CPU to the app they index for: its frames come first."""
+def _worker_start(parent: int) -> None:
+    """Worker processes yield the CPU to the app they index for (its frames come first),
+    and end when it does, even if it was killed and could not stop them."""
     with contextlib.suppress(OSError, AttributeError):
         os.nice(10)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="warraq-parent-watch", daemon=True).start()
 
 
 def _cpus() -> int:
@@ -369,7 +377,7 @@ def _pool(workers: int) -> Executor:
     else:
         context = multiprocessing.get_context("spawn")
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=context,
-                               initializer=_lower_priority)
+                               initializer=_worker_start, initargs=(os.getpid(),))
     pool.submit(int)  # starts every worker now (all at once with fork), before any thread
     return pool
 

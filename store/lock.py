@@ -7,7 +7,9 @@ stays and only records the holder's pid for the message another opener shows.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import weakref
 from pathlib import Path
 
 try:
@@ -17,6 +19,23 @@ except ImportError:  # pragma: no cover - Windows
     import msvcrt
 
 LOCK_NAME = ".lock"
+# Locks held by this process, for the fork hook below.
+_HELD: weakref.WeakSet[StoreLock] = weakref.WeakSet()
+
+
+def _forget_in_child() -> None:
+    """A forked child (an indexing worker) closes its copy of every lock descriptor, without
+    unlocking: else the lock would outlive the parent in the child, and a killed Warraq
+    would leave its store locked for as long as a worker lingered."""
+    for lock in list(_HELD):
+        fd, lock._fd = lock._fd, None
+        if fd is not None:
+            with contextlib.suppress(OSError):
+                os.close(fd)
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_in_child)
 
 
 class StoreLock:
@@ -45,6 +64,7 @@ class StoreLock:
         os.ftruncate(fd, 0)
         os.write(fd, f"{os.getpid()}\n".encode())
         self._fd = fd
+        _HELD.add(self)
         return True
 
     def holder_pid(self) -> int | None:
@@ -59,6 +79,7 @@ class StoreLock:
         if self._fd is None:
             return
         fd, self._fd = self._fd, None
+        _HELD.discard(self)
         try:
             if fcntl is not None:
                 fcntl.flock(fd, fcntl.LOCK_UN)

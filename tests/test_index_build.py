@@ -162,3 +162,53 @@ def test_indexed_folder_shows_its_rows_before_listing_then_swaps_in_changes(tmp_
     assert build.report.mode == "updated" and build.report.removed == 1
     assert build.report.reread == 1
     assert _fields(final) == _fields(Corpus.open(pages))
+
+
+def _held_in_child() -> list:
+    from store import lock
+
+    return [held._fd for held in lock._HELD]
+
+
+def test_forked_workers_do_not_keep_the_store_lock(tmp_path: Path):
+    import multiprocessing
+
+    from store.lock import StoreLock
+
+    held = StoreLock(tmp_path)
+    assert held.acquire()
+    try:
+        with multiprocessing.get_context("fork").Pool(1) as pool:
+            assert all(fd is None for fd in pool.apply(_held_in_child))
+        assert held.held  # the parent still has it
+    finally:
+        held.release()
+
+
+def test_workers_end_when_the_app_is_killed(tmp_path: Path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    script = (
+        "import os, sys, time\n"
+        "from store.corpus_index import _pool\n"
+        "pool = _pool(1)\n"
+        "pool.submit(os.getpid).result()\n"
+        "print(pool.submit(os.getpid).result(), flush=True)\n"
+        "time.sleep(60)\n")
+    app = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True,
+                           cwd=Path(__file__).resolve().parent.parent)
+    worker = int(app.stdout.readline())
+    os.kill(app.pid, signal.SIGKILL)
+    app.wait()
+    for _ in range(50):
+        try:
+            os.kill(worker, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.1)
+    os.kill(worker, signal.SIGKILL)
+    raise AssertionError("an indexing worker outlived the killed app")
