@@ -75,11 +75,10 @@ class MainScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         app = self.warraq
-        with Vertical(id="bottom"):
-            yield StatusBar(id="status")
-            yield KeyHints()
+        yield StatusBar(id="status")
+        yield KeyHints()
         with Vertical(id="list-pane"):
-            yield Input(placeholder="search titles…", id="search")
+            # The search field (#search) is made on first use: see action_search.
             yield ArticleList(self.entries, id="articles")
         yield Reader(bidi=app.bidi, direction=app.direction, id="reader")
         yield SidePane(bidi=app.bidi, id="side")
@@ -586,8 +585,14 @@ class MainScreen(Screen[None]):
     def set_filter(self, status: str | None) -> None:
         self.query_one(ArticleList).status_filter = status
 
-    def action_search(self) -> None:
-        search = self.query_one("#search", Input)
+    async def action_search(self) -> None:
+        found = self.query("#search")
+        if found:
+            search = found.first(Input)
+        else:
+            # Made on first use: hidden at start-up, it still cost its styles and layout.
+            search = Input(placeholder="search titles…", id="search")
+            await self.query_one("#list-pane").mount(search, before=0)
         search.add_class("visible")
         search.focus()
 
@@ -600,8 +605,8 @@ class MainScreen(Screen[None]):
         self.query_one(ArticleList).focus()
 
     def on_key(self, event) -> None:
-        search = self.query_one("#search", Input)
-        if event.key == "escape" and search.has_focus:
+        search = self.focused
+        if event.key == "escape" and isinstance(search, Input) and search.id == "search":
             search.value = ""
             search.remove_class("visible")
             self.query_one(ArticleList).focus()
