@@ -307,3 +307,31 @@ async def test_mounted_list_grows_under_a_search_and_a_date_sort():
         assert shown_ids(widget) == fresh_shown(widget.entries, "الأسد قمة", None, None,
                                                 "date_desc")
         assert widget.show_vertical_scrollbar and not widget.show_horizontal_scrollbar
+
+
+async def test_scrollbar_thumb_follows_big_moves_and_skips_invisible_ones():
+    from textual.geometry import Region
+
+    ids, titles, dates, sources = columns(3000)
+    app = ListApp(Entries.from_columns(ids, titles, dates, sources))
+    async with app.run_test(size=(60, 24)) as pilot:
+        widget = app.query_one(ArticleList)
+        widget.focus()
+        await pilot.pause()
+        bar = widget.vertical_scrollbar
+        assert widget.show_vertical_scrollbar
+
+        def lines() -> list[str]:
+            crop = Region(0, 0, bar.size.width, bar.size.height)
+            return [repr(list(strip)) for strip in bar.render_lines(crop)]
+
+        top = lines()
+        await pilot.press("pagedown")  # 11 of 3,000 rows: the thumb stays in its eighth
+        assert lines() == top
+        await pilot.press("end")
+        await pilot.pause()
+        bottom = lines()
+        assert bottom != top
+        await pilot.press("home")
+        await pilot.pause()
+        assert lines() == top
