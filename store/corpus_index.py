@@ -49,7 +49,6 @@ import time
 import zlib
 from array import array
 from collections.abc import Callable, Iterator, Mapping, MutableMapping, Sequence
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, overload
@@ -358,7 +357,64 @@ def _cpus() -> int:
         return os.cpu_count() or 1
 
 
-def _pool(workers: int) -> Executor:
+class _Cancelled(Exception):
+    """The build was cancelled while it waited for a chunk."""
+
+
+class _ProcessWorkers:
+    """Worker processes, all started when made (see ``_pool``); ``close`` stops them at
+    once, finished or not (a cancelled build does not wait for chunks it will not use)."""
+
+    def __init__(self, count: int, context: Any) -> None:
+        self._pool = context.Pool(count, initializer=_worker_start, initargs=(os.getpid(),))
+
+    def submit(self, fn: Callable[..., Any], *args: Any) -> _Waiting:
+        return _Waiting(self._pool.apply_async(fn, args))
+
+    def close(self) -> None:
+        self._pool.terminate()
+
+
+class _Waiting:
+    def __init__(self, pending: Any) -> None:
+        self._pending = pending
+
+    def result(self, cancel: threading.Event | None = None) -> Any:
+        import multiprocessing
+
+        while True:
+            try:
+                return self._pending.get(timeout=0.1)
+            except multiprocessing.TimeoutError:
+                if cancel is not None and cancel.is_set():
+                    raise _Cancelled from None
+
+
+class _InlineWorkers:
+    """Each chunk runs in the calling thread when its result is asked for (small corpora,
+    tests)."""
+
+    def submit(self, fn: Callable[..., Any], *args: Any) -> _Deferred:
+        return _Deferred(fn, args)
+
+    def close(self) -> None:
+        pass
+
+
+class _Deferred:
+    def __init__(self, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
+        self._fn, self._args = fn, args
+
+    def result(self, cancel: threading.Event | None = None) -> Any:
+        if cancel is not None and cancel.is_set():
+            raise _Cancelled
+        return self._fn(*self._args)
+
+
+_Workers = _ProcessWorkers | _InlineWorkers
+
+
+def _pool(workers: int) -> _ProcessWorkers:
     """Worker processes, all started now.
 
     Forked when this process has a single thread (the command line, or the app before
@@ -376,38 +432,7 @@ def _pool(workers: int) -> Executor:
         context.set_forkserver_preload(["store.corpus_index"])
     else:
         context = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context,
-                               initializer=_worker_start, initargs=(os.getpid(),))
-    pool.submit(int)  # starts every worker now (all at once with fork), before any thread
-    return pool
-
-
-class _Inline(Executor):
-    """Runs each chunk in the calling thread when it is asked for (small corpora, tests)."""
-
-    def submit(self, fn, /, *args, **kwargs):  # type: ignore[no-untyped-def]
-        future: Future[Any] = Future()
-        future.set_running_or_notify_cancel()
-        try:
-            future.set_result(fn(*args, **kwargs))
-        except BaseException as exc:  # handed to the caller through the future
-            future.set_exception(exc)
-        return future
-
-
-class _Lazy:
-    """A chunk not yet submitted: the inline executor runs it only when its turn comes."""
-
-    def __init__(self, executor: Executor, fn: Callable[..., Any], *args: Any) -> None:
-        self._executor, self._fn, self._args = executor, fn, args
-        self._future: Future[Any] | None = None
-        if not isinstance(executor, _Inline):
-            self._future = executor.submit(fn, *args)
-
-    def result(self) -> Any:
-        if self._future is None:
-            self._future = self._executor.submit(self._fn, *self._args)
-        return self._future.result()
+    return _ProcessWorkers(workers, context)
 
 
 # ====================================================================== the build
@@ -445,7 +470,7 @@ class IndexBuild:
         background instead of before the first frame)."""
         return self._work is not None and self._parallel
 
-    _executor: Executor | None = field(default=None, repr=False)
+    _executor: _Workers | None = field(default=None, repr=False)
     _parallel: bool = field(default=False, repr=False)
 
     def start_workers(self, workers: int | None = None) -> None:
@@ -453,7 +478,7 @@ class IndexBuild:
         while the process has one thread (before the app starts) so they can be forked."""
         if self._work is not None and self._executor is None:
             count = _cpus() if workers is None else workers
-            self._executor = _pool(count) if count > 1 and self._parallel else _Inline()
+            self._executor = _pool(count) if count > 1 and self._parallel else _InlineWorkers()
 
     def run(self, on_batch: Callable[[Batch], None] | None = None,
             cancel: threading.Event | None = None, workers: int | None = None) -> Corpus:
@@ -464,12 +489,12 @@ class IndexBuild:
         work, self._work = self._work, None
         if self._executor is None:
             count = _cpus() if workers is None else workers
-            self._executor = _pool(count) if count > 1 and self._parallel else _Inline()
+            self._executor = _pool(count) if count > 1 and self._parallel else _InlineWorkers()
         executor, self._executor = self._executor, None
         try:
             final = work(on_batch, cancel or threading.Event(), executor)
         finally:
-            executor.shutdown(wait=False, cancel_futures=True)
+            executor.close()
             self.report.seconds = time.perf_counter() - self._started
         self.corpus = final
         return final
@@ -618,7 +643,7 @@ def _start_folder(folder: Path, index_path: Path) -> IndexBuild:
     build = IndexBuild(corpus, report, phase="checking")
 
     def work(on_batch: Callable[[Batch], None] | None, cancel: threading.Event,
-             executor: Executor) -> Corpus:
+             executor: _Workers) -> Corpus:
         names = listed if listed is not None else _list_pages(folder)
         if not names:
             raise CorpusError("no .txt articles in this folder", folder)
@@ -659,13 +684,14 @@ def _start_folder(folder: Path, index_path: Path) -> IndexBuild:
         recovered: list[tuple[str, int, int, Any]] = []
         finished = 0
         paths = [str(folder / name) for _, name, _, _ in stale]
-        chunks = [(k, _Lazy(executor, _index_pages, paths[k:k + _CHUNK_PAGES]))
+        chunks = [(k, executor.submit(_index_pages, paths[k:k + _CHUNK_PAGES]))
                   for k in range(0, len(paths), _CHUNK_PAGES)]
         for k, pending in chunks:
-            if cancel.is_set():
+            try:
+                results = pending.result(cancel)
+            except _Cancelled:
                 report.cancelled = True
                 break
-            results = pending.result()
             updated = []
             for (row, name, size, mtime), (kind, value) in zip(stale[k:k + len(results)],
                                                                results, strict=True):
@@ -875,24 +901,25 @@ def _start_jsonl(file: Path, index_path: Path) -> IndexBuild:
     published = [report.reused]
     corpus = _jsonl_corpus(file, columns, errors, report, count=lambda: published[0])
     start = meta["end"]
-    build = IndexBuild(corpus, report, total=st.st_size - start)
+    # Progress over the whole file: a build that goes on from a cancelled one starts there.
+    build = IndexBuild(corpus, report, total=st.st_size, done=start)
 
     def work(on_batch: Callable[[Batch], None] | None, cancel: threading.Event,
-             executor: Executor) -> Corpus:
+             executor: _Workers) -> Corpus:
         first_line: dict[str, int] = dict(zip(columns["id"], columns["line"], strict=True))
         try:
-            chunks = [_Lazy(executor, _scan_range, str(file), a, b)
+            chunks = [executor.submit(_scan_range, str(file), a, b)
                       for a, b in _chunk_bounds(file, start, st.st_size)]
             for pending in chunks:
-                if cancel.is_set():
+                try:
+                    part = pending.result(cancel)
+                except _Cancelled:
                     report.cancelled = True
                     break
-                part = pending.result()
                 before = published[0]
                 _merge_chunk(columns, meta, part, first_line, errors, file)
                 published[0] = len(columns["id"])
-                build._progress(on_batch, range(before, published[0]), True,
-                                meta["end"] - start)
+                build._progress(on_batch, range(before, published[0]), True, meta["end"])
         except OSError as exc:
             raise CorpusError(f"cannot read file ({exc.strerror or exc})", file) from None
         report.reread = published[0] - report.reused

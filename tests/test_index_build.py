@@ -81,7 +81,7 @@ def test_parallel_jsonl_build_matches_a_full_parse(tmp_path: Path, small_chunks:
         handle.write('{"id": "a000003", "text": "مكرر"}\n{"broken\n')
     build = start_index(path, tmp_path / "cache")
     build.start_workers(2)
-    assert isinstance(build._executor, ci.ProcessPoolExecutor)
+    assert isinstance(build._executor, ci._ProcessWorkers)
     final = build.run()
     full = Corpus.open(path)
     assert _fields(final) == _fields(full)
