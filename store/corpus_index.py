@@ -42,6 +42,7 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import stat
 import sys
 import threading
@@ -241,38 +242,49 @@ def read_index(path: Path, kind: str, source: Path
 
 def write_index(path: Path, kind: str, source: Path, columns: Mapping[str, Sequence[Any]],
                 meta: dict[str, Any]) -> bool:
-    """Write atomically (temp file + rename); a cache, so no fsync. False if not writable."""
+    """Write atomically (temp file + rename); a cache, so no fsync. False if not writable.
+
+    Each column is encoded and written to a scratch file at once, so at most one column's
+    bytes are in memory (an app that just indexed 100,000 articles stays under its memory
+    target); the header, which needs every column's place and the checksum, goes first in
+    the final file, followed by a copy of the scratch file."""
     specs: dict[str, Any] = {}
-    blobs: list[bytes] = []
     start = crc = 0
     count = len(columns["id"])
-    for name in columns:  # the blobs are written one after the other, never joined
-        values = columns[name]
-        spec, blob = _encode_column(name, values)
-        spec.update(start=start, length=len(blob), count=len(values))
-        specs[name] = spec
-        blobs.append(blob)
-        start += len(blob)
-        crc = zlib.crc32(blob, crc)
-    head = {"format": INDEX_FORMAT, "version": INDEX_VERSION,
-            "cleaning_version": CLEANING_VERSION, "kind": kind, "source": str(source),
-            "byteorder": sys.byteorder, "count": count, "length": start,
-            "crc32": crc, "columns": specs, "meta": meta}
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    tag = f"{os.getpid()}.{threading.get_ident()}"
+    tmp = path.with_name(f".{path.name}.{tag}.tmp")
+    body = path.with_name(f".{path.name}.{tag}.body")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         ignore = path.parent / ".gitignore"
         if not ignore.exists():
             ignore.write_text("# Warraq caches: rebuilt when missing\n*\n", encoding="utf-8")
-        with tmp.open("wb") as handle:
-            handle.write(json.dumps(head, ensure_ascii=True).encode("ascii") + b"\n")
-            for blob in blobs:
-                handle.write(blob)
+        with body.open("w+b") as scratch:
+            for name in columns:
+                values = columns[name]
+                spec, blob = _encode_column(name, values)
+                spec.update(start=start, length=len(blob), count=len(values))
+                specs[name] = spec
+                scratch.write(blob)
+                start += len(blob)
+                crc = zlib.crc32(blob, crc)
+                del blob
+            head = {"format": INDEX_FORMAT, "version": INDEX_VERSION,
+                    "cleaning_version": CLEANING_VERSION, "kind": kind, "source": str(source),
+                    "byteorder": sys.byteorder, "count": count, "length": start,
+                    "crc32": crc, "columns": specs, "meta": meta}
+            scratch.seek(0)
+            with tmp.open("wb") as handle:
+                handle.write(json.dumps(head, ensure_ascii=True).encode("ascii") + b"\n")
+                shutil.copyfileobj(scratch, handle, 1 << 20)
         os.replace(tmp, path)
     except (OSError, ValueError):
         with contextlib.suppress(OSError):
             tmp.unlink()
         return False
+    finally:
+        with contextlib.suppress(OSError):
+            body.unlink()
     return True
 
 
