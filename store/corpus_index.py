@@ -469,6 +469,7 @@ class IndexBuild:
     done: int = 0
     # "checking" while a folder's pages are compared with the index, then "reading".
     phase: str = "reading"
+    kind: str = "jsonl"  # or "folder": ``done``/``total`` count bytes or pages
     _work: Callable[..., Corpus] | None = field(default=None, repr=False)
     _started: float = field(default_factory=time.perf_counter, repr=False)
 
@@ -652,7 +653,7 @@ def _start_folder(folder: Path, index_path: Path) -> IndexBuild:
     errors = _folder_errors(folder, {"errors": shown.unreadable,
                                      "duplicates": shown.duplicates})
     corpus = _folder_corpus(folder, shown.columns, errors, report)
-    build = IndexBuild(corpus, report, phase="checking")
+    build = IndexBuild(corpus, report, phase="checking", kind="folder")
 
     def work(on_batch: Callable[[Batch], None] | None, cancel: threading.Event,
              executor: _Workers) -> Corpus:

@@ -30,11 +30,11 @@ def slow_background_build(monkeypatch: pytest.MonkeyPatch) -> None:
     scan, pages = ci._scan_range, ci._index_pages
 
     def slow_scan(*args):
-        time.sleep(0.05)
+        time.sleep(0.1)
         return scan(*args)
 
     def slow_pages(*args):
-        time.sleep(0.05)
+        time.sleep(0.25)
         return pages(*args)
 
     monkeypatch.setattr(ci, "_scan_range", slow_scan)
@@ -68,7 +68,7 @@ async def test_jsonl_first_open_lists_articles_while_indexing(tmp_path: Path,
         # the list grew in steps, and said so
         assert len([c for c in seen["counts"] if 0 < c < 300]) >= 2
         assert any("%" in t for t in seen["titles"])
-        assert any("indexing the corpus" in i for i in seen["info"])
+        assert any("of the file read" in i for i in seen["info"])
         title = str(app.screen.query_one("#list-pane").border_title)
         assert "%" not in title and app.screen.query_one(StatusBar).info == ""
         # the search typed during indexing covers every article now
@@ -86,13 +86,15 @@ async def test_folder_first_open_shows_every_page_then_titles(tmp_path: Path,
     (pages / "zz_binary.txt").write_bytes(b"\x00\x01\x02\x03 not text \x00\x00")
     app = prepare_app(pages, store_dir=str(tmp_path / "store"), annotator="t")
     assert app.indexing is not None
+    # every page is listed at once, the unread ones by name
+    assert app.corpus.articles[0].title == sorted(p.stem for p in pages.glob("*.txt"))[0]
     seen: dict[str, set] = {"counts": set(), "titles": set(), "info": set()}
     async with app.run_test(size=(140, 40)) as pilot:
         await pilot.pause()
         articles = app.screen.query_one(ArticleList)
-        assert len(articles.entries) == 31  # every page at once, the unread ones by name
-        assert articles.entries.titles[0] == sorted(p.stem for p in pages.glob("*.txt"))[0]
+        assert len(articles.entries) == 31
         await _until_indexed(app, pilot, seen)
+        assert any("pages read" in i for i in seen["info"])
         await pilot.pause()
         full = Corpus.open(pages)
         assert list(articles.entries.ids) == [m.id for m in full.articles]  # binary page gone

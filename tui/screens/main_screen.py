@@ -516,13 +516,18 @@ class MainScreen(Screen[None]):
         indexing = self.warraq.indexing
         if indexing is not None and indexing.running:
             count = len(self.query_one(ArticleList).entries)
-            if indexing.build.phase == "checking":
+            build = indexing.build
+            if build.phase == "checking":
                 label += " …"  # the pane is narrow: the status bar says what it is
-                info = f"checking {count:,} pages against the index"
-            else:
+                info = f"indexing: looking at {count:,} pages"
+            elif build.kind == "folder":
                 label += f" · {indexing.fraction:.0%}"  # the pane is narrow: more below
-                info = (f"indexing the corpus: {indexing.fraction:.0%} ({count:,} articles "
-                        "so far; search, sorting and filters cover those)")
+                info = (f"indexing: {build.done:,} of {build.total:,} pages read; the others "
+                        "are listed by file name until then")
+            else:
+                label += f" · {indexing.fraction:.0%}"
+                info = (f"indexing: {indexing.fraction:.0%} of the file read, {count:,} "
+                        "articles so far; search, sorting and filters cover those")
             self.query_one(StatusBar).info = info
         self.query_one("#list-pane").border_title = label
 
