@@ -19,6 +19,7 @@ from tui.visual_text import visual_line
 from tui.widgets.article_list import STATUS_NAMES, ArticleList, Entries, Entry
 from tui.widgets.key_hints import KeyHints
 from tui.widgets.reader import Reader, Span
+from tui.widgets.search_input import SearchInput
 from tui.widgets.side_pane import SidePane, TagList
 from tui.widgets.status_bar import StatusBar
 
@@ -596,7 +597,7 @@ class MainScreen(Screen[None]):
             search = found.first(Input)
         else:
             # Made on first use: hidden at start-up, it still cost its styles and layout.
-            search = Input(placeholder="search titles…", id="search")
+            search = SearchInput(placeholder="search titles…", id="search")
             await self.query_one("#list-pane").mount(search, before=0)
         search.add_class("visible")
         search.focus()
