@@ -35,6 +35,7 @@ import operator
 from bisect import bisect_left
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import compress, islice, repeat
@@ -1063,9 +1064,10 @@ class ArticleList(ScrollView, can_focus=True):
                 shown: list[int] | None = _in_order(entries.order(sort), match)
             except Exception:  # the view keeps its last order; a worker never crashes the app
                 shown = None
-            self.app.call_from_thread(self._resorted, entries, sort, match, shown)
+            with suppress(RuntimeError):  # the app closed meanwhile
+                self.app.call_from_thread(self._resorted, entries, sort, match, shown)
 
-        self.run_worker(work, thread=True, group="article-list-resort")
+        self.run_worker(work, thread=True, group="article-list-resort", exit_on_error=False)
 
     def _resorted(self, entries: Entries, sort: str, match: _Match,
                   shown: list[int] | None) -> None:
