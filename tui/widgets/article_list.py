@@ -32,6 +32,7 @@ and at the same height in the view.
 from __future__ import annotations
 
 import operator
+from array import array
 from bisect import bisect_left
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -194,7 +195,7 @@ class Entries(Sequence[Entry]):
         # sort -> (rows in that order, number of rows sorted, column versions used)
         self._orders: dict[str, tuple[list[int], int, tuple[int, ...]]] = {}
         # sort -> (the order list it inverts, position of each row in it)
-        self._ranks: dict[str, tuple[list[int], list[int]]] = {}
+        self._ranks: dict[str, tuple[list[int], array[int]]] = {}
         self._versions = {"dates": 0, "sources": 0, "statuses": 0}
 
     # ------------------------------------------------------------------ building
@@ -389,6 +390,8 @@ class Entries(Sequence[Entry]):
         if cached is not None and cached[1] == n and cached[2] == stamp:
             return cached[0]
         result = self._sorted(sort, n)
+        if sort != "corpus":
+            self._ranks[sort] = (result, _rank_of(result))
         self._orders[sort] = (result, n, stamp)
         return result
 
@@ -401,8 +404,8 @@ class Entries(Sequence[Entry]):
         rows, n, stamp = cached
         return rows, n, n == len(self.ids) and stamp == self._stamp(sort)
 
-    def rank(self, sort: str) -> list[int] | None:
-        """Each row's position in the current ``sort`` order (made once per order, in C),
+    def rank(self, sort: str) -> Sequence[int] | None:
+        """Each row's position in the current ``sort`` order (made with the order, in C),
         to put a few matching rows in order without walking all of them; None while that
         order is partial or stale. Safe in a worker thread."""
         cached = self.cached_order(sort)
@@ -412,8 +415,7 @@ class Entries(Sequence[Entry]):
         made = self._ranks.get(sort)
         if made is not None and made[0] is order:
             return made[1]
-        rank = [0] * len(order)
-        deque(map(rank.__setitem__, order, range(len(order))), maxlen=0)
+        rank = _rank_of(order)
         self._ranks[sort] = (order, rank)
         return rank
 
@@ -438,6 +440,14 @@ class Entries(Sequence[Entry]):
         if sort != "corpus":
             raise ValueError(f"unknown sort order {sort!r}")
         return list(rows)
+
+
+def _rank_of(order: list[int]) -> array[int]:
+    """The inverse permutation: ``rank[row]`` is the row's position in ``order`` (a
+    machine-int array: 0.8 MB per 100,000 rows and nothing for the collector to scan)."""
+    rank = array("q", bytes(8 * len(order)))
+    deque(map(rank.__setitem__, order, range(len(order))), maxlen=0)
+    return rank
 
 
 def _as_entries(entries: Entries | Iterable[Entry] | None) -> Entries:
