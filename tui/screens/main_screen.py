@@ -293,6 +293,9 @@ class MainScreen(Screen[None]):
             self.notify("Put the cursor on a labelled entity first." if not covering
                         else f"Wait: {self._busy} is still running.", severity="warning")
             return
+        if self.warraq.indexing is not None:  # it would miss the articles not yet read
+            self.notify("Wait: the corpus is still being indexed.", severity="warning")
+            return
         decided = covering[0]
         self._busy = f"propagating «{decided.text}»"
         status = self.query_one(StatusBar)
