@@ -19,7 +19,6 @@ from tui.visual_text import visual_line
 from tui.widgets.article_list import STATUS_NAMES, ArticleList, Entries, Entry
 from tui.widgets.key_hints import KeyHints
 from tui.widgets.reader import Reader, Span
-from tui.widgets.search_input import SearchInput
 from tui.widgets.side_pane import SidePane, TagList
 from tui.widgets.status_bar import StatusBar
 
@@ -600,6 +599,8 @@ class MainScreen(Screen[None]):
             search = found.first(Input)
         else:
             # Made on first use: hidden at start-up, it still cost its styles and layout.
+            from tui.widgets.search_input import SearchInput
+
             search = SearchInput(placeholder="search titles…", id="search")
             await self.query_one("#list-pane").mount(search, before=0)
         search.add_class("visible")
