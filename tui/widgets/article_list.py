@@ -13,13 +13,14 @@ few ms from the corpus index, and the garbage collector has almost nothing to sc
 ``Entry`` is a snapshot of one row, for callers and tests.
 
 At 100,000 articles every keystroke of a search must answer within 50 ms, so: search keys
-are normalized in one pass over all titles, only when a search first needs them (not at
-startup); which rows match is worked out in corpus order, walking the columns front to
-back (walking them in a sorted order costs four times as much here: every row is a cache
-miss), and only then put in display order; the sort permutation is computed once per sort
-order, in a thread after start-up; a query that extends the previous one filters only the
-rows the previous one kept, and recent answers are remembered so that backspacing costs
-nothing.
+come from the corpus index, or are normalized in one pass over all titles when a search
+first needs them (not at startup); which rows match is worked out in corpus order, walking
+the columns front to back in C (walking them in a sorted order costs several times as much
+here: every row is a cache miss), and only then put in display order: up to half the rows
+by their rank in the order, more as the order with the others cut out; each sort order and
+its ranks are computed once, in a thread after start-up; a query that extends the previous
+one filters only the rows the previous one kept (when they are few), and recent answers
+are remembered so that backspacing costs nothing.
 
 The list can grow while the corpus is still being indexed (``extend_entries``) and rows can
 be corrected in place (``update_rows``), on the UI thread, at a cost proportional to the
