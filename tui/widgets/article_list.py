@@ -81,6 +81,8 @@ _FIELDS = {"title": "titles", "date": "dates", "source": "sources", "status": "s
 # Joins titles for one-pass normalization; never produced by normalize() or in a title.
 _SEP = "\x00"
 _REMEMBERED = 64
+# Seconds after mounting before the sort orders are computed in a thread.
+WARM_DELAY = 0.5
 # Seconds a sorted view waits before re-sorting rows that arrived (or changed) meanwhile:
 # batches that come faster are sorted together.
 RESORT_DELAY = 0.25
@@ -600,6 +602,7 @@ class _QuietScrollBar(ScrollBar):
 
 
 class ArticleList(ScrollView, can_focus=True):
+    _bidi = "app"
     BINDINGS = [
         Binding("j,down", "move(1)", "Down", show=False),
         Binding("k,up", "move(-1)", "Up", show=False),
@@ -843,7 +846,11 @@ class ArticleList(ScrollView, can_focus=True):
         return self.entries.search_keys()
 
     def on_mount(self) -> None:
-        self._warm_orders()
+        # "app": titles shaped and reordered here; "terminal": left to the terminal's bidi.
+        self._bidi = str(getattr(self.app, "bidi", "app"))
+        # The sorts are warmed once the first frame is out: a thread sorting 100,000 rows
+        # holds the interpreter lock long enough to delay it by ~150 ms.
+        self.set_timer(WARM_DELAY, self._warm_orders)
 
     def _warm_orders(self) -> None:
         """Sort a large list in every order once, off the event loop, so the first ``o``
@@ -1222,7 +1229,7 @@ class ArticleList(ScrollView, can_focus=True):
         text = " · ".join(parts)
         mark = STATUS_MARKS.get(status, "?")
         # Sources are often Arabic names: lay the row out like any other text.
-        body = " " + visual_line(text, max(1, width - 3))
+        body = " " + visual_line(text, max(1, width - 3), mode=self._bidi)
         segments = [
             Segment(f" {mark}", base + mark_style),
             Segment(body, base + meta),
@@ -1235,7 +1242,7 @@ class ArticleList(ScrollView, can_focus=True):
     def _title_strip(self, title: str, width: int, style: Style) -> Strip:
         avail = max(1, width - 2)
         direction = article_direction(title) if title else BaseDirection.RTL
-        lines = layout_paragraph(title or "(untitled)", avail, direction)
+        lines = layout_paragraph(title or "(untitled)", avail, direction, self._bidi)
         line = lines[0]
         text = line.text
         cells = line.cell_width
