@@ -323,8 +323,10 @@ class MainScreen(Screen[None]):
         if error is not None:
             self.notify(f"Propagation failed: {error}", severity="error", timeout=10)
             return
-        for article_id in list(self.query_one(ArticleList).entries.ids):
-            self._update_entry(article_id)
+        # Propagation adds pending suggestions only: no article changes status or accepted
+        # counts (what the list shows), so there is no row to update but the open one.
+        if self.current_id is not None:
+            self._update_entry(self.current_id)
         self._repaint_annotations()
         self._saved(message or "")
 
