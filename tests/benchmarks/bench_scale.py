@@ -83,13 +83,13 @@ def bench_open(corpus: Path, store: Path, label: str, per_k: bool = False) -> No
 
 def bench_search(corpus: Path, store: Path) -> None:
     from store.corpus import Corpus
-    from tui.widgets.article_list import ArticleList, Entry
+    from tui.widgets.article_list import ArticleList, Entries
 
     c = Corpus.open(corpus, index_dir=store / ".warraq-cache")
     cols = c.articles.columns
-    entries = [Entry(i, t, d, s, "new", {}, k) for i, t, d, s, k in
-               zip(cols["id"], cols["title"], cols["date"], cols["source"], cols["key"],
-                   strict=True)]
+    # What the app builds (WarraqApp.entries): the list's columns, from the index's.
+    entries = Entries.from_columns(cols["id"], cols["title"], cols["date"], cols["site"],
+                                   cols["key"])
     widget = ArticleList(entries)
     t = time.perf_counter()
     widget.search_keys()
