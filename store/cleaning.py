@@ -23,8 +23,7 @@ from typing import Any
 
 from store.arabic import normalize
 from store.dates import ParsedDate, date_line, parse_date, parse_time
-
-CLEANING_VERSION = 1
+from store.versions import CLEANING_VERSION  # the rules' version, importable from here too
 
 # Lines longer than this are body text; no furniture rule looks at them (and hostile
 # megabyte lines cost one length check).

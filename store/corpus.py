@@ -19,14 +19,18 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
 from store.arabic import normalize
-from store.cleaning import clean_page
-from store.dates import _MONTHS, _WEEKDAYS, ParsedDate, parse_date, parse_time
 from store.errors import CorpusError
 from store.text import BOM, canonical_text, text_sha256
+
+if TYPE_CHECKING:
+    from store.dates import ParsedDate
+
+# store.cleaning and store.dates load when first needed: opening an indexed corpus needs
+# neither, and they are a good part of the app's start-up imports.
 
 TEXT_SUFFIX = ".txt"
 JSONL_SUFFIX = ".jsonl"
@@ -92,6 +96,8 @@ def _read_bytes(path: Path) -> bytes:
 
 def read_page(path: Path, article_id: str | None = None) -> Article:
     """A text file as a cleaned article (id: the file stem)."""
+    from store.cleaning import clean_page
+
     text = canonical_text(_read_bytes(path), path)
     page = clean_page(text)
     meta = ArticleMeta(
@@ -179,6 +185,8 @@ def record_meta(record: dict[str, Any], path: Path, line: int, offset: int,
     date, time = date_and_time(date_text) if date_text else (None, None)
     time_text = _optional_str(record, "time", path, line)
     if time is None and time_text:
+        from store.dates import parse_time
+
         time = parse_time(time_text)
     extra = {k: v for k, v in record.items() if k not in _JSONL_FIELDS}
     if time_text and time is None:
@@ -199,17 +207,22 @@ def record_meta(record: dict[str, Any], path: Path, line: int, offset: int,
     )
 
 
-_MONTH_NAMES = "|".join(sorted((re.escape(m) for m in _MONTHS), key=len, reverse=True))
-# The plain forms that make up nearly every metadata date, anchored: "14 ايلول 2021",
-# "الجمعه، 18 اكتوبر 2024", "15/03/2023", "2023-03-15", each with an optional "HH:MM".
-# Matched on the normalization key; anything else goes to ``parse_date``.
-_QUICK_DATE = re.compile(
-    rf"(?:(?:{'|'.join(_WEEKDAYS)})[،,]? )?(?P<d>\d{{1,2}}) (?P<m1>{_MONTH_NAMES})"
-    rf"(?:/(?P<m2>{_MONTH_NAMES}))? (?P<y>\d{{4}})"
-    r"|(?P<nd>\d{1,2})/(?P<nm>\d{1,2})/(?P<ny>\d{4})"
-    r"|(?P<iy>\d{4})-(?P<im>\d{2})-(?P<id>\d{2})"
-)
-_QUICK_TIME = re.compile(r"(?: (?P<h>\d{1,2}):(?P<mi>\d{2}))?")
+@functools.cache
+def _quick_patterns() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, int]]:
+    """The plain forms that make up nearly every metadata date, anchored: "14 ايلول 2021",
+    "الجمعه، 18 اكتوبر 2024", "15/03/2023", "2023-03-15", each with an optional "HH:MM".
+    Matched on the normalization key; anything else goes to ``parse_date``."""
+    from store.dates import _MONTHS, _WEEKDAYS
+
+    months = "|".join(sorted((re.escape(m) for m in _MONTHS), key=len, reverse=True))
+    quick_date = re.compile(
+        rf"(?:(?:{'|'.join(_WEEKDAYS)})[،,]? )?(?P<d>\d{{1,2}}) (?P<m1>{months})"
+        rf"(?:/(?P<m2>{months}))? (?P<y>\d{{4}})"
+        r"|(?P<nd>\d{1,2})/(?P<nm>\d{1,2})/(?P<ny>\d{4})"
+        r"|(?P<iy>\d{4})-(?P<im>\d{2})-(?P<id>\d{2})"
+    )
+    quick_time = re.compile(r"(?: (?P<h>\d{1,2}):(?P<mi>\d{2}))?")
+    return quick_date, quick_time, _MONTHS
 
 
 def date_and_time(text: str) -> tuple[str | None, str | None]:
@@ -219,22 +232,24 @@ def date_and_time(text: str) -> tuple[str | None, str | None]:
     reads 100,000 of these, so the plain anchored forms are read directly (same results,
     tested against ``parse_date``) and only the rest take the full parser, remembered.
     """
+    quick_date, quick_time, months = _quick_patterns()
     key = normalize(text).strip()
-    match = _QUICK_DATE.fullmatch(key) or _QUICK_DATE.match(key)
+    match = quick_date.fullmatch(key) or quick_date.match(key)
     if match is not None:
-        tail = _QUICK_TIME.fullmatch(key, match.end())
+        tail = quick_time.fullmatch(key, match.end())
         if tail is not None:
-            quick = _quick_fields(match, tail)
+            quick = _quick_fields(match, tail, months)
             if quick is not None:
                 return quick
     parsed = _parse_date_cached(text)
     return (parsed.date, parsed.time) if parsed else (None, None)
 
 
-def _quick_fields(match: re.Match[str], tail: re.Match[str]) -> tuple[str, str | None] | None:
+def _quick_fields(match: re.Match[str], tail: re.Match[str], months: dict[str, int]
+                  ) -> tuple[str, str | None] | None:
     if match["y"]:
-        month = _MONTHS[match["m1"]]
-        if match["m2"] and _MONTHS[match["m2"]] != month:
+        month = months[match["m1"]]
+        if match["m2"] and months[match["m2"]] != month:
             return None
         year, day = int(match["y"]), int(match["d"])
     elif match["ny"]:
@@ -257,6 +272,8 @@ def _quick_fields(match: re.Match[str], tail: re.Match[str]) -> tuple[str, str |
 
 @functools.lru_cache(maxsize=16_384)
 def _parse_date_cached(text: str) -> ParsedDate | None:
+    from store.dates import parse_date
+
     return parse_date(text)
 
 

@@ -56,7 +56,6 @@ from typing import Any, overload
 
 from store.arabic import normalize
 from store.bulk import paused_gc
-from store.cleaning import CLEANING_VERSION
 from store.corpus import (
     BOM,
     JSONL_SUFFIX,
@@ -69,6 +68,7 @@ from store.corpus import (
     site_name,
 )
 from store.errors import CorpusError
+from store.versions import CLEANING_VERSION
 
 INDEX_FORMAT = "warraq-corpus-index"
 INDEX_VERSION = 3  # 3: column blobs, site names, resumable builds

@@ -10,6 +10,7 @@ themselves here, so each stays small.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import shutil
 import sys
@@ -166,6 +167,9 @@ def _run_app(argv: Sequence[str]) -> int:
     finally:
         if app.indexing is not None:  # keep what a first indexing finished for next time
             app.indexing.stop()
+    # The process ends now: spare its last collection a walk over every object the session
+    # made (about 0.1 s at the sample corpus, more with a large list).
+    gc.freeze()
     return app.return_code or 0
 
 

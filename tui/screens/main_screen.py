@@ -534,7 +534,9 @@ class MainScreen(Screen[None]):
                 info = (f"indexing: {indexing.fraction:.0%} of the file read, {count:,} "
                         "articles so far; search, sorting and filters cover those")
             self.query_one(StatusBar).info = info
-        self.query_one("#list-pane").border_title = label
+        pane = self.query_one("#list-pane")
+        if pane.border_title != label:  # each change repaints the whole pane
+            pane.border_title = label
 
     # ------------------------------------------------------------------ background index
     def _pull_index(self) -> None:
