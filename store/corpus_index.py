@@ -49,6 +49,7 @@ import threading
 import time
 import zlib
 from array import array
+from collections import deque
 from collections.abc import Callable, Iterator, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -697,9 +698,10 @@ def _start_folder(folder: Path, index_path: Path) -> IndexBuild:
         recovered: list[tuple[str, int, int, Any]] = []
         finished = 0
         paths = [str(folder / name) for _, name, _, _ in stale]
-        chunks = [(k, executor.submit(_index_pages, paths[k:k + _CHUNK_PAGES]))
-                  for k in range(0, len(paths), _CHUNK_PAGES)]
-        for k, pending in chunks:
+        chunks = deque((k, executor.submit(_index_pages, paths[k:k + _CHUNK_PAGES]))
+                       for k in range(0, len(paths), _CHUNK_PAGES))
+        while chunks:
+            k, pending = chunks.popleft()  # a chunk's result is let go once merged
             try:
                 results = pending.result(cancel)
             except _Cancelled:
@@ -921,9 +923,10 @@ def _start_jsonl(file: Path, index_path: Path) -> IndexBuild:
              executor: _Workers) -> Corpus:
         first_line: dict[str, int] = dict(zip(columns["id"], columns["line"], strict=True))
         try:
-            chunks = [executor.submit(_scan_range, str(file), a, b)
-                      for a, b in _chunk_bounds(file, start, st.st_size)]
-            for pending in chunks:
+            chunks = deque(executor.submit(_scan_range, str(file), a, b)
+                           for a, b in _chunk_bounds(file, start, st.st_size))
+            while chunks:
+                pending = chunks.popleft()  # a chunk's result is let go once merged
                 try:
                     part = pending.result(cancel)
                 except _Cancelled:
