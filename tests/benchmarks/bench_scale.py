@@ -138,6 +138,51 @@ async def _keys(app) -> tuple[list[float], list[float]]:
         return await key_costs(pilot, keys, rounds=4)
 
 
+async def _keys_while_indexing(app) -> tuple[list[float], list[float], int]:
+    """Wall time of list keys (dispatch + handler + repaint) while a first index is built
+    behind the app, and the UI thread's time for each pull of finished rows."""
+    from common import dispatch_costs
+
+    from tui.screens.main_screen import MainScreen
+
+    pulls: list[float] = []
+    original = MainScreen._pull_index
+
+    def timed(screen) -> None:
+        t = time.perf_counter()
+        original(screen)
+        pulls.append(time.perf_counter() - t)
+
+    MainScreen._pull_index = timed  # type: ignore[method-assign]
+    try:
+        async with app.run_test(size=(200, 60)) as pilot:
+            await pilot.pause(0.3)
+            keys = ["j", "j", "k", "pagedown", "pageup", "down", "up", "end", "home"]
+            samples: list[float] = []
+            while app.indexing is not None and len(samples) < 2_000:
+                samples += await dispatch_costs(pilot, keys, rounds=1)
+            rows = len(app.screen.query_one("ArticleList").entries)
+    finally:
+        MainScreen._pull_index = original  # type: ignore[method-assign]
+    return samples, pulls, rows
+
+
+def bench_first_open_app(corpus: Path, store: Path) -> None:
+    from tui.app import prepare_app
+
+    app = prepare_app(corpus, store_dir=str(store), annotator="bench")
+    if app.indexing is None:
+        line("list keys while indexing", "no background index (corpus too small)", "—")
+        return
+    samples, pulls, rows = asyncio.run(_keys_while_indexing(app))
+    app.store.close()
+    line(f"list key while a first index is built ({rows:,} rows)", fmt(summary(samples)),
+         "within a frame (wall)")
+    line("  pull of finished rows into the list (UI)",
+         f"median {statistics.median(pulls) * 1000:.1f} ms, max {max(pulls) * 1000:.1f} ms, "
+         f"{len(pulls)} pulls", "within a frame")
+
+
 def bench_app(corpus: Path, store: Path) -> None:
     started = child("app", corpus, store)
     line(f"app startup, {started['n']:,} articles (index {started['mode']})",
@@ -209,6 +254,7 @@ def run(articles: int = ARTICLES, txt: int = TXT_ARTICLES, store_articles: int =
         size = os.path.getsize(jsonl) / 1e6
         print(f"generated {articles:,} JSONL articles ({size:.0f} MB) in "
               f"{time.perf_counter() - t:.0f} s")
+        bench_first_open_app(jsonl, base / "store-first")
         bench_open(jsonl, base / "store-jsonl", f"JSONL {articles:,}")
         bench_search(jsonl, base / "store-jsonl")
         bench_app(jsonl, base / "store-jsonl")

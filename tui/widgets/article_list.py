@@ -83,6 +83,10 @@ _SEP = "\x00"
 _REMEMBERED = 64
 # Seconds after mounting before the sort orders are computed in a thread.
 WARM_DELAY = 0.5
+# Idle seconds after a repaint before the neighbouring pages are drawn ahead, and how many
+# strips are drawn per turn of the event loop meanwhile.
+DRAW_AHEAD_DELAY = 0.05
+DRAW_AHEAD_SLICE = 6
 # Seconds a sorted view waits before re-sorting rows that arrived (or changed) meanwhile:
 # batches that come faster are sorted together.
 RESORT_DELAY = 0.25
@@ -677,6 +681,10 @@ class ArticleList(ScrollView, can_focus=True):
         self._resort_timer: Any = None
         self._resorting = False
         self._resort_again = False
+        # Rows of the pages above and below the view, drawn ahead in idle moments.
+        self._ahead: deque[int] = deque()
+        self._ahead_top: int | None = None
+        self._ahead_timer: Any = None
         self._reset_derived()
 
     def _reset_derived(self) -> None:
@@ -1178,7 +1186,43 @@ class ArticleList(ScrollView, can_focus=True):
         try:
             return super().render_lines(crop)
         finally:
+            if self._ahead_top != self._frame[0] and self.is_mounted:
+                self._ahead_top = self._frame[0]
+                if self._ahead_timer is not None:
+                    self._ahead_timer.stop()
+                self._ahead_timer = self.set_timer(DRAW_AHEAD_DELAY, self._draw_ahead)
             self._frame = None
+
+    def _draw_ahead(self) -> None:
+        """Draw the rows of the next and the previous page into the strip cache, a few per
+        turn of the event loop: a page of new titles costs ~20 ms to lay out (more than a
+        frame), so ``pgdn``/``pgup`` after a pause find them drawn; a key that comes
+        meanwhile waits for a few rows at most (~3 ms)."""
+        self._ahead_timer = None
+        per_page = max(1, self.scrollable_content_region.height // ROWS_PER_ENTRY)
+        top = self.scroll_offset.y // ROWS_PER_ENTRY
+        below = range(top + per_page, top + 2 * per_page)
+        above = range(max(0, top - per_page), top)
+        self._ahead = deque([*below, *reversed(above)])
+        self._draw_ahead_step()
+
+    def _draw_ahead_step(self) -> None:
+        shown, ahead = self.shown, self._ahead
+        width = self.scrollable_content_region.width
+        focused = self.has_focus
+        drawn = 0
+        while ahead and drawn < DRAW_AHEAD_SLICE:
+            position = ahead.popleft()
+            if position >= len(shown):
+                continue
+            index, selected = shown[position], position == self.cursor
+            for part in range(ROWS_PER_ENTRY):
+                key = (index, part, width, selected, focused)
+                if self._cache.get(key) is None:
+                    self._cache.set(key, self._draw(index, part, width, selected))
+                    drawn += 1
+        if ahead:
+            self.call_later(self._draw_ahead_step)
 
     def render_line(self, y: int) -> Strip:
         frame = self._frame
