@@ -39,11 +39,9 @@ from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field
-from functools import lru_cache
 from itertools import compress, islice, repeat
 from math import ceil
 from typing import Any, overload
-from urllib.parse import urlparse
 
 from rich.cells import cell_len
 from rich.segment import Segment
@@ -58,6 +56,7 @@ from textual.scrollbar import ScrollBar, ScrollBarRender
 from textual.strip import Strip
 
 from store.arabic import normalize
+from store.corpus import site_name
 from tui.layout import BaseDirection, article_direction, layout_paragraph
 from tui.visual_text import visual_line
 
@@ -115,24 +114,9 @@ class Entry:
             self._key = normalize(self.title)
         return self._key
 
-    @staticmethod
-    def source_of(url: str | None, source: str | None) -> str | None:
-        """What the list shows as the source: ``source``, else the site of ``url``."""
-        if source:
-            return source
-        if url:
-            return _site_of(url.split("/", 3)[2] if "://" in url else url.split("/", 1)[0])
-        return None
-
-
-@lru_cache(maxsize=4096)
-def _site_of(netloc: str) -> str | None:
-    """The site name of a URL's authority part. A corpus has few sites and many URLs, so
-    this is cached by authority; ``urlparse`` per URL cost 0.7 s for 100,000 articles."""
-    if not netloc or any(c.isspace() for c in netloc) or "." not in netloc:
-        return None
-    host = urlparse(f"//{netloc}").hostname or ""
-    return host.removeprefix("www.") or None
+    # What the list shows as the source: ``source``, else the site of ``url`` (the corpus
+    # index stores it per article; this is for articles read without one).
+    source_of = staticmethod(site_name)
 
 
 def site_names(urls: Sequence[str | None], sources: Sequence[str | None]) -> list[str | None]:
@@ -1062,27 +1046,28 @@ class ArticleList(ScrollView, can_focus=True):
         elif self._resort_timer is None:
             self._resort_timer = self.set_timer(RESORT_DELAY, self._start_resort)
 
-    def _resort_now(self) -> None:
+    def _current_match(self) -> tuple[str, _Match]:
+        """The sort and the match of the current settings (the last one if still valid)."""
         key, status, label, sort = self._settings()
-        if sort == "corpus":
-            return
         last = self._last
         if not (last is not None and (last.key, last.status, last.label) == (key, status, label)
                 and last.n == len(self.entries)):
             last = self._match(key, status, label, sort)
+        return sort, last
+
+    def _resort_now(self) -> None:
+        if self._settings()[3] == "corpus":
+            return
+        sort, last = self._current_match()
         self._results.clear()
         self._replace_shown(_in_order(self.entries.order(sort), last))
 
     def _start_resort(self) -> None:
         self._resort_timer = None
-        key, status, label, sort = self._settings()
-        if sort == "corpus":
+        if self._settings()[3] == "corpus":
             return
-        last = self._last
-        if not (last is not None and (last.key, last.status, last.label) == (key, status, label)
-                and last.n == len(self.entries)):
-            last = self._match(key, status, label, sort)
-        entries, match = self.entries, last
+        sort, match = self._current_match()
+        entries = self.entries
         self._resorting = True
 
         def work() -> None:
