@@ -50,7 +50,7 @@ import time
 import zlib
 from array import array
 from collections import deque
-from collections.abc import Callable, Iterator, Mapping, MutableMapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, overload
@@ -88,6 +88,9 @@ _PAGE_NAME = re.compile(r"(?:^|\x00)([^.\x00][^\x00]*\.[tT][xX][tT])(?=\x00|\Z)"
 # bytes of JSONL, or this many pages, per chunk.
 _CHUNK_BYTES = 4 * 1024 * 1024
 _CHUNK_PAGES = 200
+# Chunks handed to the workers ahead of the one being merged: enough to keep every worker
+# busy, few enough that rows asked for on screen are read within about a chunk.
+_IN_FLIGHT = 4
 # Less work than this is done in the calling thread: starting worker processes costs more.
 _PARALLEL_BYTES = 24 * 1024 * 1024
 _PARALLEL_PAGES = 400
@@ -485,6 +488,7 @@ class IndexBuild:
         return self._work is not None and self._parallel
 
     _executor: _Workers | None = field(default=None, repr=False)
+    _wanted: deque[int] = field(default_factory=deque, repr=False)
     _parallel: bool = field(default=False, repr=False)
 
     def start_workers(self, workers: int | None = None) -> None:
@@ -512,6 +516,11 @@ class IndexBuild:
             self.report.seconds = time.perf_counter() - self._started
         self.corpus = final
         return final
+
+    def prioritize(self, rows: Iterable[int]) -> None:
+        """Read these rows next (a folder's pages still listed by file name that are on
+        screen). Safe from any thread; rows already read or not waiting are ignored."""
+        self._wanted.extend(rows)
 
     def _progress(self, on_batch: Callable[[Batch], None] | None, rows: Sequence[int],
                   appended: bool, done: int) -> None:
@@ -698,17 +707,38 @@ def _start_folder(folder: Path, index_path: Path) -> IndexBuild:
         recovered: list[tuple[str, int, int, Any]] = []
         finished = 0
         paths = [str(folder / name) for _, name, _, _ in stale]
-        chunks = deque((k, executor.submit(_index_pages, paths[k:k + _CHUNK_PAGES]))
-                       for k in range(0, len(paths), _CHUNK_PAGES))
-        while chunks:
-            k, pending = chunks.popleft()  # a chunk's result is let go once merged
+        # Pages are read in name order, except that rows someone asked for (those on
+        # screen: ``IndexBuild.prioritize``) go first; a few chunks are in flight at once.
+        order: deque[int] = deque(range(len(stale)))
+        taken = bytearray(len(stale))
+        where = {row: k for k, (row, *_) in enumerate(stale) if row is not None}
+
+        def next_chunk() -> list[int]:
+            chunk: list[int] = []
+            for queue, lookup in ((build._wanted, where.get), (order, None)):
+                while queue and len(chunk) < _CHUNK_PAGES:
+                    item = queue.popleft()
+                    k = lookup(item) if lookup is not None else item
+                    if k is not None and not taken[k]:
+                        taken[k] = 1
+                        chunk.append(k)
+            return chunk
+
+        in_flight: deque[tuple[list[int], Any]] = deque()
+        while True:
+            while len(in_flight) < _IN_FLIGHT and (chunk := next_chunk()):
+                in_flight.append((chunk, executor.submit(_index_pages,
+                                                         [paths[k] for k in chunk])))
+            if not in_flight:
+                break
+            chunk, pending = in_flight.popleft()  # a result is let go once merged
             try:
                 results = pending.result(cancel)
             except _Cancelled:
                 report.cancelled = True
                 break
             updated = []
-            for (row, name, size, mtime), (kind, value) in zip(stale[k:k + len(results)],
+            for (row, name, size, mtime), (kind, value) in zip([stale[k] for k in chunk],
                                                                results, strict=True):
                 if kind == "error":
                     error_rows.append([name, size, mtime, value])

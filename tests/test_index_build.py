@@ -212,3 +212,14 @@ def test_workers_end_when_the_app_is_killed(tmp_path: Path):
         time.sleep(0.1)
     os.kill(worker, signal.SIGKILL)
     raise AssertionError("an indexing worker outlived the killed app")
+
+
+def test_folder_build_reads_rows_asked_for_first(tmp_path: Path, small_chunks: None):
+    pages = write_corpus(tmp_path / "pages", 30, "txt", seed=10, sentences=SENTENCES)
+    build = start_index(pages, tmp_path / "cache")
+    build.prioritize([25, 26, 999])  # rows on screen (999: no such row, ignored)
+    batches: list[list[int]] = []
+    final = build.run(lambda b: batches.append(list(b.rows)), workers=1)
+    assert batches[0][:2] == [25, 26]
+    assert sorted(row for rows in batches for row in rows) == list(range(30))  # once each
+    assert _fields(final) == _fields(Corpus.open(pages))

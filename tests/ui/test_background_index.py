@@ -86,6 +86,9 @@ async def test_folder_first_open_shows_every_page_then_titles(tmp_path: Path,
     (pages / "zz_binary.txt").write_bytes(b"\x00\x01\x02\x03 not text \x00\x00")
     app = prepare_app(pages, store_dir=str(tmp_path / "store"), annotator="t")
     assert app.indexing is not None
+    asked: list[int] = []
+    prioritize = app.indexing.build.prioritize
+    app.indexing.build.prioritize = lambda rows: (asked.extend(rows), prioritize(rows))
     # every page is listed at once, the unread ones by name
     assert app.corpus.articles[0].title == sorted(p.stem for p in pages.glob("*.txt"))[0]
     seen: dict[str, set] = {"counts": set(), "titles": set(), "info": set()}
@@ -93,8 +96,10 @@ async def test_folder_first_open_shows_every_page_then_titles(tmp_path: Path,
         await pilot.pause()
         articles = app.screen.query_one(ArticleList)
         assert len(articles.entries) == 31
+        await pilot.press("end")  # the last pages on screen: read before those above
         await _until_indexed(app, pilot, seen)
         assert any("pages read" in i for i in seen["info"])
+        assert 30 in asked  # the last row, on screen, was asked for
         await pilot.pause()
         full = Corpus.open(pages)
         assert list(articles.entries.ids) == [m.id for m in full.articles]  # binary page gone

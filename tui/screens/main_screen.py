@@ -564,6 +564,9 @@ class MainScreen(Screen[None]):
                                  [columns["key"][i] for i in rows])
         if done:
             self._index_finished(indexing)
+        elif indexing.build.kind == "folder":
+            # Pages on screen still listed by file name are read next.
+            indexing.build.prioritize(articles.visible_rows())
         self._show_list_title()
 
     def _index_finished(self, indexing: Any) -> None:

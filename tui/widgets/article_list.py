@@ -1178,6 +1178,12 @@ class ArticleList(ScrollView, can_focus=True):
                 self._ahead_timer = self.set_timer(DRAW_AHEAD_DELAY, self._draw_ahead)
             self._frame = None
 
+    def visible_rows(self) -> list[int]:
+        """Rows (entry indexes) of the articles on screen, top to bottom."""
+        top = self.scroll_offset.y // ROWS_PER_ENTRY
+        per_page = self.scrollable_content_region.height // ROWS_PER_ENTRY + 1
+        return self.shown[top:top + per_page]
+
     def _draw_ahead(self) -> None:
         """Draw the rows of the next and the previous page into the strip cache, a few per
         turn of the event loop: a page of new titles costs ~20 ms to lay out (more than a
