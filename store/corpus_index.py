@@ -79,6 +79,8 @@ _HEAD_BYTES = 65_536
 _META_COLUMNS = ("id", "title", "date", "time", "date_raw", "url", "source", "author")
 _DERIVED = ("site", "key")
 _INT_COLUMNS = frozenset({"line", "offset", "size", "mtime_ns"})
+# Columns of one kind of corpus only: where each article's text is.
+_KIND_COLUMNS = {"jsonl": ("line", "offset"), "folder": ("name", "size", "mtime_ns", "sha256")}
 _TEXT_KEY = re.compile(rb'"text"\s*:\s*"')
 _BLANK_ESCAPES = re.compile(rb"(?:\\[nrt]|\s)+")
 _SEP, _NONE = "\x00", "\x01"
@@ -238,7 +240,7 @@ def read_index(path: Path, kind: str, source: Path
     specs, meta, count = head.get("columns"), head.get("meta"), head.get("count")
     if not (isinstance(specs, dict) and isinstance(meta, dict) and isinstance(count, int)
             and all(isinstance(s, dict) and s.get("count") == count for s in specs.values())
-            and all(name in specs for name in (*_META_COLUMNS, *_DERIVED))
+            and all(name in specs for name in (*_META_COLUMNS, *_DERIVED, *_KIND_COLUMNS[kind]))
             and isinstance(meta.get("errors", []), list)):
         return None, "index file is damaged (inconsistent columns)"
     return (Columns(body, specs), meta), None
@@ -516,6 +518,13 @@ class IndexBuild:
             self.report.seconds = time.perf_counter() - self._started
         self.corpus = final
         return final
+
+    def discard(self) -> None:
+        """Give up the work not started (stops worker processes already started)."""
+        self._work = None
+        if self._executor is not None:
+            self._executor.close()
+            self._executor = None
 
     def prioritize(self, rows: Iterable[int]) -> None:
         """Read these rows next (a folder's pages still listed by file name that are on

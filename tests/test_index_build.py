@@ -127,6 +127,7 @@ def test_odd_values_survive_the_column_format(tmp_path: Path, title: str | None)
     columns = {name: ["x", "y"] for name in (*ci._META_COLUMNS, *ci._DERIVED)}
     columns["title"] = [title, "عادي"]
     columns["line"] = [1, 2**40]
+    columns["offset"] = [0, 5]
     target = tmp_path / "i.json"
     assert write_index(target, "jsonl", tmp_path, columns, {"errors": []})
     found, problem = read_index(target, "jsonl", tmp_path)

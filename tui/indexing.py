@@ -95,3 +95,5 @@ class BackgroundIndex:
         self._cancel.set()
         if self._thread is not None:
             self._thread.join(timeout)
+        else:  # the app never got to start it: let its worker processes go
+            self.build.discard()
