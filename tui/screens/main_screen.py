@@ -587,7 +587,7 @@ class MainScreen(Screen[None]):
         report = indexing.build.report
         if report.mode == "fresh":
             return  # a folder checked against its index: nothing changed, nothing to say
-        if report.mode == "updated":
+        if report.mode == "updated" and indexing.build.kind == "folder":
             message = (f"Index updated in {indexing.seconds:.1f} s: {report.reread:,} pages "
                        f"read again, {report.removed:,} gone.")
         else:
