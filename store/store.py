@@ -602,6 +602,25 @@ class Store:
             self._change_record(act, art, "entities", span.id, span.to_dict())
         return art.annotations.entities[art.find("entities", span.id)]  # type: ignore[index]
 
+    def _edited(self, art: Any, kind: str, record_id: str, record_type: Any,
+                changes: dict[str, Any], noun: str) -> tuple[dict[str, Any], Any]:
+        """(the stored record, a copy with ``changes`` set): every ``update_*`` starts so;
+        an unknown field (or the id) is refused."""
+        old = self._record(art, kind, record_id)
+        rec = record_type.from_dict(copy.deepcopy(old))
+        for key, value in changes.items():
+            if key == "id" or not hasattr(rec, key):
+                raise StoreError(f"cannot set {key!r} on {noun}")
+            setattr(rec, key, value)
+        return old, rec
+
+    def _save_edit(self, action: str, art: Any, kind: str, record_id: str, rec: Any,
+                   description: str) -> Any:
+        """Store an edited record as one undoable action; returns it as stored."""
+        with self._action(action, art, description) as act:
+            self._change_record(act, art, kind, record_id, rec.to_dict())
+        return getattr(art.annotations, kind)[art.find(kind, record_id)]
+
     def update_entity(self, article_id: str, entity_id: str, **changes: Any) -> EntitySpan:
         """Change fields of an entity (label, start/end, status, ...).
 
@@ -609,12 +628,7 @@ class Store:
         boundaries of a suggestion, what the suggestion said is kept in ``original``.
         """
         art = self._writable_article(article_id)
-        old = self._record(art, "entities", entity_id)
-        rec = EntitySpan.from_dict(copy.deepcopy(old))
-        for key, value in changes.items():
-            if key == "id" or not hasattr(rec, key):
-                raise StoreError(f"cannot set {key!r} on an entity")
-            setattr(rec, key, value)
+        old, rec = self._edited(art, "entities", entity_id, EntitySpan, changes, "an entity")
         if "label" in changes and self.schema.entity(rec.label) is None:
             raise StoreError(f"unknown entity label {rec.label!r}")
         if ("start" in changes or "end" in changes) and "text" not in changes:
@@ -630,9 +644,8 @@ class Store:
         rec.modified = now_iso()
         if changes.get("stale") is None and boundary_or_label:
             rec.stale = None
-        with self._action("update_entity", art, f"edit {rec.label} «{rec.text}»") as act:
-            self._change_record(act, art, "entities", entity_id, rec.to_dict())
-        return art.annotations.entities[art.find("entities", entity_id)]  # type: ignore[index]
+        return self._save_edit("update_entity", art, "entities", entity_id, rec,
+                               f"edit {rec.label} «{rec.text}»")
 
     def remove_entity(self, article_id: str, entity_id: str) -> None:
         """Remove an entity and every event argument that points to it (one action)."""
@@ -664,21 +677,16 @@ class Store:
 
     def update_highlight(self, article_id: str, highlight_id: str, **changes: Any) -> Highlight:
         art = self._writable_article(article_id)
-        old = self._record(art, "highlights", highlight_id)
-        rec = Highlight.from_dict(copy.deepcopy(old))
-        for key, value in changes.items():
-            if key == "id" or not hasattr(rec, key):
-                raise StoreError(f"cannot set {key!r} on a highlight")
-            setattr(rec, key, value)
+        _, rec = self._edited(art, "highlights", highlight_id, Highlight, changes,
+                              "a highlight")
         if self.schema.highlight_category(rec.category) is None:
             raise StoreError(f"unknown highlight category {rec.category!r}")
         if ("start" in changes or "end" in changes) and "text" not in changes:
             rec.text = art.text[rec.start:rec.end]
         self._check_span(art, rec.start, rec.end, rec.text, "highlight")
         rec.modified = now_iso()
-        with self._action("update_highlight", art, f"edit highlight «{rec.text}»") as act:
-            self._change_record(act, art, "highlights", highlight_id, rec.to_dict())
-        return art.annotations.highlights[art.find("highlights", highlight_id)]  # type: ignore[index]
+        return self._save_edit("update_highlight", art, "highlights", highlight_id, rec,
+                               f"edit highlight «{rec.text}»")
 
     def remove_highlight(self, article_id: str, highlight_id: str) -> None:
         art = self._writable_article(article_id)
@@ -711,15 +719,11 @@ class Store:
 
     def update_event(self, article_id: str, event_id: str, **changes: Any) -> Event:
         art = self._writable_article(article_id)
-        old = self._record(art, "events", event_id)
-        rec = Event.from_dict(copy.deepcopy(old))
-        for key, value in changes.items():
-            if key == "id" or not hasattr(rec, key):
-                raise StoreError(f"cannot set {key!r} on an event")
-            if key == "arguments":
-                value = [a if isinstance(a, EventArgument) else EventArgument.from_dict(a)
-                         for a in value]
-            setattr(rec, key, value)
+        if "arguments" in changes:
+            changes["arguments"] = [a if isinstance(a, EventArgument)
+                                    else EventArgument.from_dict(a)
+                                    for a in changes["arguments"]]
+        _, rec = self._edited(art, "events", event_id, Event, changes, "an event")
         if ("trigger_start" in changes or "trigger_end" in changes) \
                 and "trigger_text" not in changes:
             rec.trigger_text = art.text[rec.trigger_start:rec.trigger_end]
@@ -731,9 +735,8 @@ class Store:
         rec.status = SpanStatus(rec.status)
         self._check_event(art, rec)
         rec.modified = now_iso()
-        with self._action("update_event", art, f"edit {rec.type} «{rec.trigger_text}»") as act:
-            self._change_record(act, art, "events", event_id, rec.to_dict())
-        return art.annotations.events[art.find("events", event_id)]  # type: ignore[index]
+        return self._save_edit("update_event", art, "events", event_id, rec,
+                               f"edit {rec.type} «{rec.trigger_text}»")
 
     def remove_event(self, article_id: str, event_id: str) -> None:
         art = self._writable_article(article_id)
