@@ -121,6 +121,14 @@ def cache_dir_for(store_root: str | Path) -> Path:
     return Path(store_root) / CACHE_DIR
 
 
+def ensure_cache_dir(folder: Path) -> None:
+    """Make a cache folder, with a ``.gitignore`` so a store kept in git leaves it out."""
+    folder.mkdir(parents=True, exist_ok=True)
+    ignore = folder / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text("# Warraq caches: rebuilt when missing\n*\n", encoding="utf-8")
+
+
 def index_file(cache_dir: Path, corpus_path: Path) -> Path:
     """One index per corpus location (absolute path), named so a person can tell them apart."""
     where = str(corpus_path.expanduser().resolve())
@@ -261,10 +269,7 @@ def write_index(path: Path, kind: str, source: Path, columns: Mapping[str, Seque
     tmp = path.with_name(f".{path.name}.{tag}.tmp")
     body = path.with_name(f".{path.name}.{tag}.body")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        ignore = path.parent / ".gitignore"
-        if not ignore.exists():
-            ignore.write_text("# Warraq caches: rebuilt when missing\n*\n", encoding="utf-8")
+        ensure_cache_dir(path.parent)
         with body.open("w+b") as scratch:
             for name in columns:
                 values = columns[name]

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from store.corpus_index import CACHE_DIR
+from store.corpus_index import CACHE_DIR, ensure_cache_dir
 from store.errors import StoreError
 from store.records import HUMAN
 from store.storage import read_json
@@ -184,10 +184,7 @@ def _write_cache(path: Path, files: dict[str, list[Any]]) -> None:
                        "sha256": hashlib.sha256(body).hexdigest()}).encode("ascii")
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        ignore = path.parent / ".gitignore"
-        if not ignore.exists():
-            ignore.write_text("# Warraq caches: rebuilt when missing\n*\n", encoding="utf-8")
+        ensure_cache_dir(path.parent)
         tmp.write_bytes(head + b"\n" + body)
         os.replace(tmp, path)
     except OSError:
