@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from typing import NamedTuple
 
 # Harakat (fathatan … sukun), superscript alef, tatweel: removed, and a matched span is
@@ -86,6 +87,18 @@ def normalize_key(text: str) -> tuple[str, list[int]]:
 def normalize(text: str) -> str:
     """Just the key of :func:`normalize_key`, by the fast path (same result, no index)."""
     return text.translate(_TABLE).casefold()
+
+
+def normalize_many(texts: Sequence[str | None]) -> list[str]:
+    """``normalize`` of each text (None as ""), in one pass over all of them: one translate
+    of the NUL-joined texts costs a fraction of one call per text (100,000 titles)."""
+    if not texts:
+        return []
+    joined = "\x00".join(t or "" for t in texts)
+    keys = joined.translate(_TABLE).casefold().split("\x00")
+    if len(keys) != len(texts):  # a text held a NUL (or normalizing made one): one by one
+        keys = [normalize(t or "") for t in texts]
+    return keys
 
 
 def key_span_to_text_span(index: list[int], a: int, b: int, text: str) -> tuple[int, int]:

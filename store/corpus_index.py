@@ -55,7 +55,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, overload
 
-from store.arabic import normalize
+from store.arabic import normalize_many
 from store.bulk import paused_gc
 from store.corpus import (
     BOM,
@@ -350,14 +350,6 @@ def _new_columns(*more: str) -> dict[str, list[Any]]:
     return {name: [] for name in (*_META_COLUMNS, *_DERIVED, *more)}
 
 
-def _keys(titles: list[str]) -> list[str]:
-    """Search keys of many titles in one pass (one ``normalize`` call over all of them)."""
-    keys = normalize(_SEP.join(titles)).split(_SEP) if titles else []
-    if len(keys) != len(titles):  # a title held the separator: one by one
-        keys = [normalize(t) for t in titles]
-    return keys
-
-
 # ====================================================================== workers
 def _worker_start(parent: int) -> None:
     """Worker processes yield the CPU to the app they index for (its frames come first),
@@ -559,7 +551,7 @@ def _index_pages(paths: list[str]) -> list[tuple[str, Any]]:
     """A chunk of pages (in a worker); their search keys made in one pass."""
     results = [_index_page(p) for p in paths]
     titles = [r[1][0][1] for r in results if r[0] == "ok"]
-    keys = iter(_keys(titles))
+    keys = iter(normalize_many(titles))
     return [(kind, (*value, next(keys)) if kind == "ok" else value)
             for kind, value in results]
 
@@ -627,7 +619,7 @@ def _plan_folder(names: list[str], old_columns: Columns | None, old_meta: Mappin
         ids = [n[:-cut] for n in rows]
         count = len(rows)
         columns: dict[str, list[Any]] = {name: [None] * count for name in _META_COLUMNS}
-        columns.update(id=ids, title=list(ids), site=[None] * count, key=_keys(ids),
+        columns.update(id=ids, title=list(ids), site=[None] * count, key=normalize_many(ids),
                        name=list(rows), size=[-1] * count, mtime_ns=[-1] * count,
                        sha256=[None] * count)
         return _FolderPlan(rows, duplicates, unreadable, columns)
@@ -649,7 +641,7 @@ def _plan_folder(names: list[str], old_columns: Columns | None, old_meta: Mappin
         columns["size"].append(-1)  # never a real size: the build reads this page
         columns["mtime_ns"].append(-1)
         columns["sha256"].append(None)
-    keys = iter(_keys(fresh_stems))
+    keys = iter(normalize_many(fresh_stems))
     columns["key"] = [k if k is not None else next(keys) for k in columns["key"]]
     return _FolderPlan(rows, duplicates, unreadable, columns)
 
@@ -902,7 +894,7 @@ def _scan_range(path: str, start: int, stop: int | None) -> dict[str, Any]:
             rows["site"].append(site_name(meta.url, meta.source))
             rows["line"].append(number)
             rows["offset"].append(line_start)
-    rows["key"] = _keys(rows["title"])
+    rows["key"] = normalize_many(rows["title"])
     return {"columns": rows, "errors": errors, "records": records, "number": number,
             "end": offset, "last_start": last_start, "complete": complete}
 

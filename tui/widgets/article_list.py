@@ -55,7 +55,7 @@ from textual.scroll_view import ScrollView
 from textual.scrollbar import ScrollBar, ScrollBarRender
 from textual.strip import Strip
 
-from store.arabic import normalize
+from store.arabic import normalize, normalize_many
 from store.corpus import site_name
 from tui.layout import BaseDirection, article_direction, layout_paragraph
 from tui.visual_text import visual_line
@@ -77,8 +77,6 @@ _SORT_COLUMNS: dict[str, tuple[str, ...]] = {
     "source": ("sources", "dates"), "status": ("statuses",),
 }
 _FIELDS = {"title": "titles", "date": "dates", "source": "sources", "status": "statuses"}
-# Joins titles for one-pass normalization; never produced by normalize() or in a title.
-_SEP = "\x00"
 _REMEMBERED = 64
 # Seconds after mounting before the sort orders are computed in a thread.
 WARM_DELAY = 0.5
@@ -127,19 +125,8 @@ def site_names(urls: Sequence[str | None], sources: Sequence[str | None]) -> lis
     return list(map(Entry.source_of, urls, sources))
 
 
-def normalize_titles(titles: Sequence[str | None]) -> list[str]:
-    """Search keys of ``titles``, normalized in one pass over all of them (one translate of
-    the joined titles costs a fraction of one call per title)."""
-    if not titles:
-        return []
-    try:
-        joined = _SEP.join(titles)  # type: ignore[arg-type]
-    except TypeError:  # a title that is None
-        joined = _SEP.join(t or "" for t in titles)
-    keys = normalize(joined).split(_SEP)
-    if len(keys) != len(titles):  # a title held the separator: do it one by one
-        keys = [normalize(t or "") for t in titles]
-    return keys
+# Search keys of many titles in one pass (the corpus index makes them the same way).
+normalize_titles = normalize_many
 
 
 def _cut(column: Sequence[Any], n: int) -> list[Any]:
