@@ -27,7 +27,7 @@ from store.formats.common import ExportOptions, ImportReport
 from store.records import SpanStatus
 from store.schema import Schema
 from store.store import Store
-from tui.cli_formats import import_report, read_file
+from tui.cli.import_ import import_report, read_file
 
 LABELS = set(Schema.load(None).entity_labels)
 ALL = ExportOptions(statuses=frozenset(SpanStatus))

@@ -17,15 +17,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tui.document import DocumentLayout
-from tui.layout import (
+from tui.rtl.document import DocumentLayout
+from tui.rtl.layout import (
     GIANT_PARAGRAPH,
     BaseDirection,
     layout_paragraph,
     line_breaks,
     paragraph_chunks,
 )
-from tui.render import BOLD, DIM, RESET, render_lines
+from tui.rtl.render import BOLD, DIM, RESET, render_lines
 
 # Everything a terminal could act on or that occupies no cell unpredictably. Private-use
 # characters (Co) are shown as themselves: glyphs of the user's font, not controls.

@@ -73,7 +73,7 @@ def hostile_folder(tmp_path_factory) -> Path:
 async def test_every_hostile_page_opens_reads_and_annotates(hostile_folder, tmp_path):
     app = prepare_app(hostile_folder, store_dir=str(tmp_path / "store"), annotator="t")
     refused = [n for n, (_, outcome) in hostile_pages(False).items() if outcome != "load"]
-    assert len(app.startup_notices) == len(refused)
+    assert len(app.workspace.startup_notices) == len(refused)
     async with app.run_test(size=(110, 36)) as pilot:
         await pilot.pause()
         entries = app.screen.query_one(ArticleList).entries
@@ -140,11 +140,12 @@ async def test_second_app_on_the_same_store_is_read_only_and_says_so(tmp_path):
     second = prepare_app(None, store_dir=store_dir, annotator="two")
     try:
         assert not first.store.read_only and second.store.read_only
-        assert second.read_only_reason and f"pid {os.getpid()}" in second.read_only_reason
+        reason = second.workspace.read_only_reason
+        assert reason and f"pid {os.getpid()}" in reason
         async with second.run_test(size=(120, 30)) as pilot:
             await pilot.pause()
             bar = second.screen.query_one(StatusBar)
-            assert bar.read_only == second.read_only_reason
+            assert bar.read_only == second.workspace.read_only_reason
             assert str(bar.render()).startswith("READ-ONLY: ")
             await pilot.press("enter")
             await pilot.pause()

@@ -152,7 +152,7 @@ def test_render_of_a_refused_page_is_one_line_and_non_zero(hostile, name) -> Non
 
 
 def test_render_in_colour_adds_only_its_own_escapes(hostile) -> None:
-    from tui.render import BOLD, DIM, RESET, render_lines
+    from tui.rtl.render import BOLD, DIM, RESET, render_lines
 
     folder, _ = hostile
     text = Corpus.open(folder).load("ansi_escapes").text

@@ -8,7 +8,7 @@ from pathlib import Path
 from store.corpus import Corpus
 from store.records import EntitySpan
 from store.store import Store
-from tui.glyphs import printable
+from tui.rtl.glyphs import printable
 
 AR = "استقبل الرئيس الروسي فلاديمير بوتين نظيره السوري بشار الأسد في الكرملين بموسكو."
 NASTY = "good\x1b]0;PWNED\x07\u202e\x00\u200b"

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 from conftest import require_tool
 
-from tui.glyphs import STRONG_MARKS, visible_text
-from tui.layout import layout_paragraph
+from tui.rtl.glyphs import STRONG_MARKS, visible_text
+from tui.rtl.layout import layout_paragraph
 
 ROOT = Path(__file__).resolve().parent.parent
 

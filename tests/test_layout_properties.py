@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.cells import cell_len
 
-from tui.layout import BaseDirection, layout_paragraph, line_breaks
+from tui.rtl.layout import BaseDirection, layout_paragraph, line_breaks
 
 _GROUPS = (
     list("ابتثجحخدذرزسشصضطظعغفقكلمنهويءةىئؤ"),
@@ -129,7 +129,7 @@ plain_paragraphs = st.lists(st.sampled_from(_PLAIN), max_size=120).map("".join)
 def test_fast_path_agrees_with_full_layout_on_plain_text(text, width, mode) -> None:
     """Plain news text takes the string-level fast path: it must wrap exactly as the
     cluster-by-cluster layout does."""
-    from tui.layout import _is_simple
+    from tui.rtl.layout import _is_simple
 
     lines = layout_paragraph(text, width, BaseDirection.RTL, mode)
     assert line_breaks(text, width, mode) == [(line.start, line.end) for line in lines]

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tui.glyphs import DOTTED_CIRCLE, visible_text
-from tui.layout import (
+from tui.rtl.glyphs import DOTTED_CIRCLE, visible_text
+from tui.rtl.layout import (
     BaseDirection,
     _is_simple,
     article_direction,

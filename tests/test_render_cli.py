@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from rich.cells import cell_len
 
-from tui.document import DocumentLayout
-from tui.layout import BaseDirection
+from tui.rtl.document import DocumentLayout
+from tui.rtl.layout import BaseDirection
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "sample_corpus" / "002_d2e71cb321c96b8c.txt"

@@ -132,7 +132,7 @@ def test_app_entries_come_from_index_columns_and_store_summary(tmp_path):
         store.set_status("a000003", "done")
     app = prepare_app(corpus, store_dir=str(store_dir), annotator="t")
     try:
-        entries = app.entries()
+        entries = app.workspace.entries()
         assert app.corpus.index is not None and app.corpus.index.mode == "built"
         assert isinstance(entries, Entries) and len(entries) == 40
         assert entries.keys is not None  # search keys come ready from the index

@@ -1,40 +1,23 @@
-"""The Warraq app: wiring of corpus, store and schema to the main screen.
+"""The Warraq app: the Textual ``App`` around a :class:`~tui.services.workspace.Workspace`.
 
-Everything that can fail on bad input (corpus path, schema file, store) is opened in
-``prepare_app`` before Textual starts, so the CLI reports it as one line instead of a
-crashed screen; problems with single articles or store files become notices in the app.
+The app owns the screen stack, the global keys, the command palette and notifications; what
+the session works on (corpus, store, annotator, layout settings) is the workspace, which the
+screens read directly, so no screen or widget imports this module.
 """
 
 from __future__ import annotations
 
 import gc
-import getpass
-import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
 
-from store.corpus import Article, Corpus, sample_corpus_path
 from tui.commands import WarraqCommands
-from tui.glyphs import printable
-from tui.layout import BaseDirection
-from tui.widgets.article_list import Entries, Entry, site_names
-
-if TYPE_CHECKING:
-    from tui.indexing import BackgroundIndex
-
-
-def default_annotator() -> str:
-    name = os.environ.get("WARRAQ_ANNOTATOR")
-    if name:
-        return name
-    try:
-        return getpass.getuser()
-    except Exception:  # no login name in some containers
-        return "annotator"
+from tui.rtl.glyphs import printable
+from tui.services.workspace import Workspace, open_workspace
 
 
 class WarraqApp(App[None]):
@@ -51,80 +34,27 @@ class WarraqApp(App[None]):
         Binding("ctrl+p", "command_palette", "Commands", show=False),
     ]
 
-    def __init__(
-        self,
-        corpus: Corpus,
-        *,
-        store: Any = None,
-        annotator: str,
-        bidi: str = "app",
-        direction: BaseDirection | None = None,
-        startup_notices: list[str] | None = None,
-    ) -> None:
+    def __init__(self, workspace: Workspace) -> None:
         super().__init__()
-        self.corpus = corpus
-        self.store = store
-        self.annotator = annotator
-        self.bidi = bidi
-        self.direction = direction
-        self.startup_notices = startup_notices or []
-        # store.stats.StoreSummary: statuses and label counts for the list (set by prepare_app)
-        self.summary: Any = None
-        # A corpus index still being built behind the app (set by prepare_app), or None.
-        self.indexing: BackgroundIndex | None = None
+        self.workspace = workspace
 
-    # ------------------------------------------------------------------ store access
+    # Shorthands for the workspace's most used parts (tests, scripts and the widgets'
+    # ``self.app.bidi`` read them here).
     @property
-    def store_label(self) -> str:
-        return str(self.store.root) if self.store is not None else "(none)"
+    def corpus(self) -> Any:
+        return self.workspace.corpus
 
     @property
-    def read_only_reason(self) -> str | None:
-        if self.store is None:
-            return None
-        return self.store.read_only_reason if self.store.read_only else None
+    def store(self) -> Any:
+        return self.workspace.store
 
-    def status_of(self, article_id: str) -> str:
-        if self.store is None:
-            return "new"
-        return str(self.store.status_of(article_id))
+    @property
+    def indexing(self) -> Any:
+        return self.workspace.indexing
 
-    def attach_article(self, article: Article) -> list[str]:
-        """Bind the opened article's text to the store; returns notices (drift…)."""
-        if self.store is None:
-            return []
-        meta = {
-            k: v
-            for k, v in vars(article.meta).items()
-            if v is not None and k not in ("extra",)
-        }
-        stored = self.store.attach(article.id, article.text, meta)
-        notices = []
-        if getattr(stored, "drifted", False):
-            notices.append("The corpus text differs from the stored snapshot: spans re-anchored "
-                           "where unambiguous, others marked stale.")
-        return notices
-
-    def entries(self) -> Entries:
-        """The list's entries, as columns: from the corpus index's columns and the store
-        summaries when present (no per-article object, store lookup or title normalization:
-        100,000 articles in a few ms)."""
-        summaries = self.summary.articles if self.summary is not None else None
-        columns = getattr(self.corpus.articles, "columns", None)
-        if columns is not None:
-            sources = columns.get("site") or site_names(columns["url"], columns["source"])
-            # Only the rows a background index build has finished (it may be appending).
-            entries = Entries.from_columns(columns["id"], columns["title"], columns["date"],
-                                           sources, columns.get("key"), summaries,
-                                           n=len(self.corpus.articles))
-        else:
-            metas = list(self.corpus.articles)
-            entries = Entries.from_columns(
-                [m.id for m in metas], [m.title for m in metas], [m.date for m in metas],
-                [Entry.source_of(m.url, m.source) for m in metas], None, summaries)
-        if summaries is None and self.store is not None:
-            entries.statuses[:] = [self.status_of(article_id) for article_id in entries.ids]
-        return entries
+    @property
+    def bidi(self) -> str:
+        return self.workspace.bidi
 
     def notify(self, message: str, *args: Any, **kwargs: Any) -> None:
         """Every notification passes through here (screens' ``notify`` calls it): messages
@@ -146,7 +76,7 @@ class WarraqApp(App[None]):
         # style, lay out and switch away from at start-up.
         from tui.screens.main_screen import MainScreen
 
-        return MainScreen(self.entries())
+        return MainScreen(self.workspace.entries())
 
     def on_mount(self) -> None:
         self.call_after_refresh(self._started)
@@ -179,62 +109,6 @@ def prepare_app(
     bidi: str = "app",
     direction: str | None = None,
 ) -> WarraqApp:
-    """Open everything the app needs; raises WarraqError with a one-line message."""
-    notices: list[str] = []
-    store = None
-    summary = None
-    name = annotator or default_annotator()
-    try:
-        from store.schema import Schema
-        from store.store import Store
-    except ImportError:  # store layer not present in this build
-        Store = None  # type: ignore[assignment]
-    if Store is not None:
-        schema = Schema.load(Path(schema_path) if schema_path else None)
-        from store.paths import resolve_store_dir
-        from store.stats import summarize_store
-
-        # No full scan: the summary cache gives statuses, label counts and damaged files.
-        store = Store.open(resolve_store_dir(store_dir), schema, annotator=name, scan=False)
-        summary = summarize_store(store.root)
-        notices.extend(str(error) for error in store.errors)
-        notices.extend(str(error) for error in summary.errors)
-        if store.read_only and store.read_only_reason:
-            notices.append(store.read_only_reason)
-    corpus_obj, indexing = open_corpus_for_app(
-        corpus if corpus is not None else sample_corpus_path(),
-        store.root if store is not None else None,
-    )
-    for error in corpus_obj.errors:
-        notices.append(str(error))
-    app = WarraqApp(
-        corpus_obj,
-        store=store,
-        annotator=name,
-        bidi=bidi,
-        direction=BaseDirection(direction) if direction else None,
-        startup_notices=notices,
-    )
-    app.summary = summary
-    app.indexing = indexing
-    return app
-
-
-def open_corpus_for_app(path: str | Path, store_root: Path | None
-                        ) -> tuple[Corpus, BackgroundIndex | None]:
-    """Open through the lazy index kept beside the store. A small amount of indexing is
-    done now; a large one (a first open of a big corpus) gets its worker processes forked
-    now, while this process has one thread, and runs behind the app: the list fills in as
-    it goes, so the app opens at once whatever the corpus size."""
-    if store_root is None:
-        return Corpus.open(path), None
-    from store.corpus_index import cache_dir_for, start_index
-    from tui.indexing import BackgroundIndex
-
-    build = start_index(path, cache_dir_for(store_root))
-    if not build.pending:
-        return build.corpus, None
-    if not build.large:
-        return build.run(), None
-    build.start_workers()
-    return build.corpus, BackgroundIndex(build)
+    """The app on a freshly opened workspace; raises WarraqError with a one-line message."""
+    return WarraqApp(open_workspace(corpus, store_dir=store_dir, schema_path=schema_path,
+                                    annotator=annotator, bidi=bidi, direction=direction))

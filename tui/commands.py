@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from store.arabic import normalize
-from tui.glyphs import printable
-from tui.visual_text import visual_line
+from tui.rtl.glyphs import printable
+from tui.rtl.visual_text import visual_line
 from tui.widgets.article_list import STATUS_FILTERS, STATUS_NAMES, ArticleList
 
 if TYPE_CHECKING:

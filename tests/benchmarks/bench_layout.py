@@ -12,9 +12,9 @@ import statistics
 import time
 from pathlib import Path
 
-from tui import layout
-from tui.bidi import resolve_levels
-from tui.shaping import shape_word
+from tui.rtl import layout
+from tui.rtl.bidi import resolve_levels
+from tui.rtl.shaping import shape_word
 
 ROOT = Path(__file__).resolve().parents[2]
 WIDTH, HEIGHT, SIZE = 200, 60, 50_000

@@ -38,7 +38,7 @@ def seed_annotations(app, count: int) -> None:
     (a tenth nested inside another), highlights and event triggers — what a finished
     article looks like."""
     from store.records import EntitySpan, Event, Highlight, SpanStatus
-    from tui.document import word_spans
+    from tui.rtl.document import word_spans
 
     store = app.store
     text = app.corpus.load("long").text

@@ -226,7 +226,7 @@ def build_store(root: Path, articles: int) -> None:
 
 def bench_stats(root: Path, articles: int) -> None:
     from store.stats import compute_stats, summarize_store
-    from tui.cli_stats import stats_renderables
+    from tui.services.stats_view import stats_renderables
 
     build_store(root, articles)
     t = time.perf_counter()

@@ -70,8 +70,8 @@ def fuzz_one_input(data: bytes) -> None:
     from store.cleaning import clean_page
     from store.errors import CorpusError
     from store.text import canonical_text
-    from tui.glyphs import is_control
-    from tui.layout import BaseDirection, layout_paragraph
+    from tui.rtl.glyphs import is_control
+    from tui.rtl.layout import BaseDirection, layout_paragraph
 
     try:
         text = canonical_text(data, "fuzz.txt")
@@ -93,9 +93,9 @@ def run_atheris(argv: list[str]) -> None:
     with atheris.instrument_imports():
         import store.cleaning
         import store.text  # noqa: F401
-        import tui.bidi
-        import tui.layout
-        import tui.shaping  # noqa: F401
+        import tui.rtl.bidi
+        import tui.rtl.layout
+        import tui.rtl.shaping  # noqa: F401
     atheris.Setup([sys.argv[0], *argv], fuzz_one_input)
     atheris.Fuzz()
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tui.app import prepare_app
-from tui.layout import BaseDirection, layout_paragraph
+from tui.rtl.layout import BaseDirection, layout_paragraph
 from tui.widgets.article_list import ArticleList
 
 

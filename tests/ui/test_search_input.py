@@ -12,7 +12,7 @@ from __future__ import annotations
 from rich.cells import cell_len
 from textual import events
 
-from tui.layout import article_direction, layout_paragraph
+from tui.rtl.layout import article_direction, layout_paragraph
 from tui.widgets.article_list import ArticleList
 from tui.widgets.search_input import SearchInput
 

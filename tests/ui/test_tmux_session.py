@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests_support import TmuxSession, require_tool
-from tui.layout import BaseDirection, layout_paragraph
+from tui.rtl.layout import BaseDirection, layout_paragraph
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -17,7 +17,7 @@ from textual.widgets.option_list import Option
 
 from store.records import EntitySpan, Event, SpanStatus
 from store.schema import EventType, Schema
-from tui.visual_text import visual_line
+from tui.rtl.visual_text import visual_line
 
 
 def _event_prompt(kind: EventType) -> Text:

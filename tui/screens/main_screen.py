@@ -13,9 +13,9 @@ from textual.widgets import Input
 
 from store.errors import WarraqError
 from store.records import ArticleStatus, SpanStatus
-from tui.annotate import AnnotationError, ArticleSession, label_counts
-from tui.glyphs import printable
-from tui.visual_text import visual_line
+from tui.rtl.glyphs import printable
+from tui.rtl.visual_text import visual_line
+from tui.services.article_session import AnnotationError, ArticleSession, label_counts
 from tui.widgets.article_list import STATUS_NAMES, ArticleList, Entries, Entry
 from tui.widgets.key_hints import KeyHints
 from tui.widgets.reader import Reader, Span
@@ -23,7 +23,7 @@ from tui.widgets.side_pane import SidePane, TagList
 from tui.widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:
-    from tui.app import WarraqApp
+    from tui.services.workspace import Workspace
 
 
 # Seconds the side pane waits before following the cursor (one frame at 60 Hz is 0.017).
@@ -70,8 +70,9 @@ class MainScreen(Screen[None]):
         self._cursor_timer = None
 
     @property
-    def warraq(self) -> WarraqApp:
-        return self.app  # type: ignore[return-value]
+    def warraq(self) -> Workspace:
+        """What this screen works on (corpus, store, settings): the app's workspace."""
+        return self.app.workspace  # type: ignore[attr-defined]
 
     def compose(self) -> ComposeResult:
         app = self.warraq
@@ -675,7 +676,7 @@ class MainScreen(Screen[None]):
     def action_stats(self) -> None:
         from tui.screens.stats_screen import StatsScreen
 
-        self.app.push_screen(StatsScreen.for_app(self.app))
+        self.app.push_screen(StatsScreen.for_workspace(self.warraq))
 
 
 HELP_EXTRA = [

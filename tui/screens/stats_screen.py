@@ -15,7 +15,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from store.stats import Stats, StoreSummary, compute_stats, summarize_store
-from tui.cli_stats import stats_renderables
+from tui.services.stats_view import stats_renderables
+from tui.services.workspace import Workspace
 
 
 class StatsScreen(ModalScreen[None]):
@@ -37,9 +38,9 @@ class StatsScreen(ModalScreen[None]):
         self.stats = stats
 
     @classmethod
-    def for_app(cls, app) -> StatsScreen:
-        """Stats of the app's store over the app's corpus."""
-        return cls(current_stats(app))
+    def for_workspace(cls, workspace: Workspace) -> StatsScreen:
+        """Stats of the workspace's store over its corpus."""
+        return cls(current_stats(workspace))
 
     def compose(self) -> ComposeResult:
         with VerticalScroll() as scroll:
@@ -50,13 +51,13 @@ class StatsScreen(ModalScreen[None]):
         return Group(*stats_renderables(self.stats, suggestions=True))
 
     def action_reload(self) -> None:
-        self.stats = current_stats(self.app)
+        self.stats = current_stats(self.app.workspace)  # type: ignore[attr-defined]
         self.query_one("#stats-body", Static).update(self._body())
 
 
-def current_stats(app) -> Stats:
-    store = getattr(app, "store", None)
-    corpus = getattr(app, "corpus", None)
+def current_stats(workspace: Workspace) -> Stats:
+    store = workspace.store
+    corpus = workspace.corpus
     if store is None:
         return compute_stats(StoreSummary(), corpus.ids if corpus is not None else None)
     summary = summarize_store(store.root)

@@ -57,8 +57,8 @@ from textual.strip import Strip
 
 from store.arabic import normalize, normalize_many
 from store.corpus import site_name
-from tui.layout import BaseDirection, article_direction, layout_paragraph
-from tui.visual_text import visual_line
+from tui.rtl.layout import BaseDirection, article_direction, layout_paragraph
+from tui.rtl.visual_text import visual_line
 
 ROWS_PER_ENTRY = 2
 

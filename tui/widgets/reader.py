@@ -25,9 +25,9 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tui.annotate import Decoration
-from tui.document import SPACER, DocumentLayout
-from tui.layout import BaseDirection
+from tui.rtl.document import SPACER, DocumentLayout
+from tui.rtl.layout import BaseDirection
+from tui.services.article_session import Decoration
 
 
 @dataclass(frozen=True)
@@ -146,7 +146,7 @@ class Reader(ScrollView, can_focus=True):
     # ------------------------------------------------------------------ loading / layout
     def load(self, article_id: str, text: str) -> None:
         """Show an article with the cursor on its first word."""
-        from tui.layout import article_direction
+        from tui.rtl.layout import article_direction
 
         self.article_id = article_id
         self.text = text

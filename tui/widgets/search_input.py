@@ -3,7 +3,7 @@
 Textual's ``Input`` writes its value in logical order, one letter form per code point, left
 to right; in a terminal without bidi an Arabic query reads reversed and unjoined. With
 ``--bidi app`` (the default) ``SearchInput`` draws the value through the layout engine
-(tui.layout) instead: the direction is the one the list titles get
+(tui.rtl.layout) instead: the direction is the one the list titles get
 (``article_direction``), an RTL value sits against the right edge, letters are shaped, and the
 cursor and the selection land on the cells that show their logical offsets. A value wider
 than the field is cropped to a window that keeps the cursor in view.
@@ -37,7 +37,7 @@ from textual.strip import Strip
 from textual.widgets import Input
 from textual.widgets._input import Selection
 
-from tui.layout import VisualLine, article_direction, layout_paragraph
+from tui.rtl.layout import VisualLine, article_direction, layout_paragraph
 
 # Wide enough for any query to stay on one line (the layout only wraps).
 _ONE_LINE = 1 << 20

@@ -24,9 +24,9 @@ from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Static
 
-from tui.annotate import PaneItem
-from tui.glyphs import printable
-from tui.visual_text import VisualText, visual_line
+from tui.rtl.glyphs import printable
+from tui.rtl.visual_text import VisualText, visual_line
+from tui.services.article_session import PaneItem
 
 KIND_MARK = {"entity": "■", "suggestion": "□", "highlight": "▌", "event": "◆"}
 

@@ -12,7 +12,7 @@ from rich.measure import Measurement
 from rich.segment import Segment
 from rich.style import Style, StyleType
 
-from tui.layout import BaseDirection, article_direction, layout_paragraph
+from tui.rtl.layout import BaseDirection, article_direction, layout_paragraph
 
 
 class VisualText:

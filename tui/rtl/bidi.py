@@ -4,7 +4,7 @@ Written in Python because python-bidi 0.6 neither exposes the resolved levels no
 L3/L4, and the reader needs levels per character to map the cursor both ways.
 
 Explicit embeddings, overrides and isolates are deliberately *not* applied: the reader shows
-them as visible signs (``tui.glyphs``) and they take part in resolution as neutral ON, so the
+them as visible signs (``tui.rtl.glyphs``) and they take part in resolution as neutral ON, so the
 screen shows what is stored rather than what a hostile override wants to show. LRM, RLM and
 ALM still act as the strong characters they are. With no explicit codes the X rules leave
 every character at the paragraph level and the whole paragraph is one isolating run
@@ -16,7 +16,7 @@ from __future__ import annotations
 import unicodedata
 from functools import lru_cache
 
-from tui.glyphs import STRONG_MARKS, is_control
+from tui.rtl.glyphs import STRONG_MARKS, is_control
 
 # --- Bracket pairs (BD14–BD16) and mirroring glyphs (L4) -------------------------------------
 

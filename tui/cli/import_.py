@@ -1,91 +1,39 @@
-"""``warraq export`` and ``warraq import``: the glue between the store and the pure format
-converters in ``store.formats``.
+"""``warraq import``: merge another tool's gold data or predictions into the store.
 
-Export streams the store's articles through a converter. Import reads a file into
-``GoldDoc`` values (each bad record reported as FILE:LINE: problem, the rest kept), finds
-each article in the store by id, text hash or — for formats that lose spacing — by its
-non-space characters, adds unknown articles from their text, and merges spans without ever
-losing or duplicating what is there and without resurrecting a span a human rejected.
+A file is read into ``GoldDoc`` values (each bad record reported as FILE:LINE: problem, the
+rest kept); each article is found in the store by id, text hash or — for formats that lose
+spacing — by its non-space characters, unknown articles are added from their text, and spans
+are merged without ever losing or duplicating what is there and without resurrecting a span
+a human rejected.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
-import os
-import sys
-import tempfile
-from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 from store.errors import ImportFormatError, StoreError, WarraqError
-from store.formats import brat, conll, doccano, labelstudio, native, spacy_docbin, webanno
 from store.formats.common import (
-    TAGSETS,
-    ExportOptions,
     GoldDoc,
     ImportReport,
     align_by_skeleton,
-    parse_statuses,
     progress_iter,
     remap_doc,
     skeleton,
     text_sha256,
 )
-from store.records import HUMAN, ArticleStatus, EntitySpan, SpanStatus
+from store.formats.registry import FORMATS
+from store.records import HUMAN, EntitySpan, SpanStatus
 from store.suggest import SeenSpans
-from tui.glyphs import warn
-
-# format name → (module, kind of output: "stream" | "dir" | "file")
-FORMATS: dict[str, tuple[Any, str]] = {
-    "jsonl": (native, "stream"),
-    "doccano": (doccano, "stream"),
-    "labelstudio": (labelstudio, "stream"),
-    "conll": (conll, "stream"),
-    "brat": (brat, "dir"),
-    "webanno": (webanno, "dir"),
-    "spacy": (spacy_docbin, "file"),
-}
-EXIT_ERROR = 2
-EXIT_PARTIAL = 1
-
-
-def _store_options(parser: argparse.ArgumentParser) -> None:
-    try:
-        from tui.cli import add_store_options
-    except ImportError:  # pragma: no cover - the lead's CLI is always there in a release
-        parser.add_argument("--store", metavar="DIR")
-        parser.add_argument("--schema", metavar="FILE")
-        parser.add_argument("--annotator", metavar="NAME")
-        return
-    add_store_options(parser)
+from tui.cli.options import EXIT_PARTIAL, add_store_options, open_store, progress_enabled
+from tui.rtl.glyphs import warn
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     names = ", ".join(FORMATS)
-    exp = subparsers.add_parser(
-        "export", help="write gold data in a format other tools read",
-        description=f"Export annotations from the store. Formats: {names}. See "
-        "store/formats/FORMATS.md for what each carries.")
-    exp.add_argument("--format", "-f", required=True, choices=list(FORMATS))
-    exp.add_argument("--out", "-o", metavar="PATH",
-                     help="output file (folder for brat/webanno); stdout when omitted for "
-                     "line formats")
-    exp.add_argument("--status", default="accepted",
-                     help="span statuses to export, comma-separated (default: accepted = gold; "
-                     "add rejected for negative examples where the format carries them)")
-    exp.add_argument("--tagset", choices=TAGSETS, default="full",
-                     help="labels as in the schema (full), ANERcorp's 4 classes, or ACE 2005")
-    exp.add_argument("--only-done", action="store_true", help="only articles marked done")
-    exp.add_argument("--offsets", choices=labelstudio.OFFSET_UNITS, default="codepoint",
-                     help="Label Studio offset unit (default: codepoint, as current releases)")
-    exp.add_argument("--variant", choices=doccano.VARIANTS, default="label",
-                     help="doccano: label (spans only) or entities (with event relations)")
-    _store_options(exp)
-    exp.set_defaults(run=run_export)
-
     imp = subparsers.add_parser(
         "import", help="merge gold data or predictions from another tool",
         description=f"Import annotations. Formats: {names}.")
@@ -95,100 +43,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                      help="gold: accepted spans; suggestions: pending spans to review")
     imp.add_argument("--source", default=None,
                      help="origin recorded on suggestions (default: the format name)")
-    _store_options(imp)
+    add_store_options(imp)
     imp.set_defaults(run=run_import)
-
-
-# --------------------------------------------------------------------------- helpers
-
-
-def _open_store(args: argparse.Namespace, write: bool) -> Any:
-    from store.paths import resolve_store_dir
-    from store.schema import Schema
-    from store.store import Store
-
-    schema = Schema.load(args.schema) if getattr(args, "schema", None) else Schema.load(None)
-    root = resolve_store_dir(getattr(args, "store", None))
-    return Store.open(root, schema, annotator=getattr(args, "annotator", None),
-                      require_write=write)
-
-
-def _progress_enabled() -> bool:
-    return sys.stderr.isatty() and not os.environ.get("WARRAQ_NO_PROGRESS")
-
-
-@contextlib.contextmanager
-def _atomic_text(path: Path | None) -> Iterator[TextIO]:
-    """A text stream to ``path`` that replaces it only once complete (stdout when None)."""
-    if path is None:
-        yield sys.stdout
-        sys.stdout.flush()
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            yield fh
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-
-
-def export_docs(docs: Any, fmt: str, out: Path | None, options: ExportOptions,
-                **extra: Any) -> int:
-    """Write ``docs`` in ``fmt``; the one entry point tests and the benchmark share."""
-    module, kind = FORMATS[fmt]
-    kwargs = {}
-    if fmt == "labelstudio":
-        kwargs["offsets"] = extra.get("offsets", "codepoint")
-    if fmt == "doccano":
-        kwargs["variant"] = extra.get("variant", "label")
-    if kind == "stream":
-        with _atomic_text(out) as fh:
-            return module.export(docs, fh, options, **kwargs)
-    if out is None:
-        raise WarraqError(f"--out is required for --format {fmt}")
-    if kind == "file" and fmt == "spacy":
-        spacy_docbin._spacy()  # one clear line before any work when spaCy is absent
-    return module.export(docs, out, options, **kwargs)
-
-
-# --------------------------------------------------------------------------- export
-
-
-def run_export(args: argparse.Namespace) -> int:
-    try:
-        statuses = parse_statuses(args.status)
-    except ValueError as exc:
-        raise WarraqError(str(exc)) from exc
-    store = _open_store(args, write=False)
-    try:
-        options = ExportOptions(statuses=statuses, tagset=args.tagset, schema=store.schema)
-        ids = store.article_ids()
-        counted = {"articles": 0}
-
-        def docs() -> Iterator[GoldDoc]:
-            for art in progress_iter(store.iter_articles(), len(ids), "exporting",
-                                     _progress_enabled()):
-                if args.only_done and art.annotations.status != ArticleStatus.DONE:
-                    continue
-                counted["articles"] += 1
-                yield GoldDoc(id=art.id, text=art.text, meta=dict(art.meta or {}),
-                              annotations=art.annotations)
-
-        out = Path(args.out) if args.out else None
-        n = export_docs(docs(), args.format, out, options, offsets=args.offsets,
-                        variant=args.variant)
-    finally:
-        store.close()
-    where = args.out or "stdout"
-    warn(f"exported {n} annotations from {counted['articles']} articles to {where}")
-    return 0
-
-
-# --------------------------------------------------------------------------- import
 
 
 @dataclass
@@ -382,14 +238,14 @@ def import_report(store: Any, report: ImportReport, as_gold: bool, source: str,
 
 def run_import(args: argparse.Namespace) -> int:
     path = Path(args.file)
-    store = _open_store(args, write=True)
+    store = open_store(args, write=True)
     try:
         known = set(store.schema.entity_labels) if store.schema is not None else None
         report = read_file(args.format, path, known)
         for problem in report.problems:
             warn(problem)
         source = args.source or args.format
-        stats = import_report(store, report, args.as_ == "gold", source, _progress_enabled())
+        stats = import_report(store, report, args.as_ == "gold", source, progress_enabled())
     finally:
         store.close()
     for line, reason in stats.problems:

@@ -1,8 +1,8 @@
 """RTL layout of one paragraph: wrap, reorder, shape, and map cursor offsets both ways.
 
 Terminals mostly neither shape Arabic nor reorder bidirectional text, so the reader does both
-(DESIGN §7). Per paragraph: levels are resolved once for the whole paragraph (tui.bidi),
-words are shaped in logical order into one glyph per cluster (tui.shaping), lines are
+(DESIGN §7). Per paragraph: levels are resolved once for the whole paragraph (tui.rtl.bidi),
+words are shaped in logical order into one glyph per cluster (tui.rtl.shaping), lines are
 wrapped greedily in logical order by terminal cells, and each line is reordered (L1–L4).
 Every glyph keeps the logical span it came from, so a highlight stored as code point offsets
 lands on the right cells and a click lands on the right offset.
@@ -25,7 +25,7 @@ from functools import lru_cache
 
 from rich.cells import get_character_cell_size
 
-from tui.bidi import (
+from tui.rtl.bidi import (
     bidi_classes,
     char_class,
     line_levels,
@@ -34,8 +34,8 @@ from tui.bidi import (
     resolve_levels,
     visual_order,
 )
-from tui.glyphs import is_control, visible_text
-from tui.shaping import shape_word
+from tui.rtl.glyphs import is_control, visible_text
+from tui.rtl.shaping import shape_word
 
 __all__ = [
     "GIANT_PARAGRAPH",

@@ -13,7 +13,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cached_property
 
-from tui.layout import BaseDirection, VisualLine, layout_paragraph, line_breaks
+from tui.rtl.layout import BaseDirection, VisualLine, layout_paragraph, line_breaks
 
 # A word is what the cursor stops on and what a keypress labels: a run of letters, marks and
 # digits (with inner dots/slashes of numbers and dates), never bare punctuation, so that

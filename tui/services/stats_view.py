@@ -1,77 +1,24 @@
-"""``warraq stats [CORPUS]``: progress, label and annotator counts; ``--suggestions`` adds how
-humans judged each suggestion source (accepted, corrected, rejected; precision and recall).
+"""The statistics as Rich tables: progress by status, entities by label and by annotator,
+and how humans judged each suggestion source.
 
-The tables are rich renderables built by :func:`stats_renderables`, shared with the app's
-stats screen (``S``), so the terminal and the app always agree. Reading the store is
-read-only and lock-free: stats can run beside an open app.
+Shared by ``warraq stats`` and the app's stats screen (``S``) so both always show the same
+thing; it lives with the app services, not in the command line, so the screen never imports
+the CLI.
 """
 
 from __future__ import annotations
 
-import argparse
-import sys
-from pathlib import Path
-
-from rich.console import Console, Group, RenderableType
+from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from store.stats import STATUSES, Quality, Stats, compute_stats, summarize_store
-from tui.glyphs import warn
+from store.stats import STATUSES, Quality, Stats
 
 BAR_WIDTH = 30
 STATUS_TITLES = {"new": "new", "in_progress": "in progress", "done": "done",
                  "skipped": "skipped"}
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
-        "stats",
-        help="progress and label counts (--suggestions: suggestion quality)",
-        description="Annotation progress by status, entity counts by label and by annotator; "
-        "with --suggestions, what annotators did with each suggestion source's suggestions "
-        "(accepted, corrected, rejected) and the implied precision and recall. With CORPUS "
-        "the counts cover that corpus (unannotated articles count as new); without, every "
-        "article in the store.",
-    )
-    parser.add_argument("corpus", nargs="?", metavar="CORPUS",
-                        help="folder of .txt pages, a .jsonl file or one page "
-                        "(default: every article in the store)")
-    parser.add_argument("--suggestions", action="store_true",
-                        help="show suggestion quality per source and per label")
-    from tui.cli import add_store_options
-
-    add_store_options(parser)
-    parser.set_defaults(run=run_stats)
-
-
-def load_stats(corpus: str | None, store_dir: str | None) -> Stats:
-    """Stats of the store (over ``corpus`` when given), using the corpus and store caches."""
-    from store.paths import resolve_store_dir
-    from tui.cli_corpus import open_indexed
-
-    root = resolve_store_dir(store_dir)
-    summary = summarize_store(root)
-    ids = None
-    if corpus is not None:
-        ids = open_indexed(corpus, root).ids
-    return compute_stats(summary, ids)
-
-
-def run_stats(args: argparse.Namespace) -> int:
-    if args.schema:
-        from store.schema import Schema
-
-        Schema.load(Path(args.schema))  # a bad --schema is an error here as everywhere
-    stats = load_stats(args.corpus, args.store)
-    console = Console(file=sys.stdout, highlight=False)
-    for error in stats.errors:
-        warn(f"{error}")
-    console.print(Group(*stats_renderables(stats, suggestions=args.suggestions)))
-    return 0
-
-
-# ====================================================================== renderables
 def _bar(count: int, total: int, width: int = BAR_WIDTH) -> Text:
     filled = round(width * count / total) if total else 0
     return Text("█" * filled + "·" * (width - filled), style="green" if filled else "dim")

@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from rich.cells import cell_len, get_character_cell_size
 
-from tui.glyphs import DOTTED_CIRCLE, is_control, visible_text
+from tui.rtl.glyphs import DOTTED_CIRCLE, is_control, visible_text
 
 ISOLATED, INITIAL, MEDIAL, FINAL = 0, 1, 2, 3
 _FORM_TAGS = {"<isolated>": ISOLATED, "<initial>": INITIAL, "<medial>": MEDIAL, "<final>": FINAL}

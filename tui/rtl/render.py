@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from tui.document import SPACER, DocumentLayout
-from tui.layout import BaseDirection, article_direction
+from tui.rtl.document import SPACER, DocumentLayout
+from tui.rtl.layout import BaseDirection, article_direction
 
 BOLD, DIM, RESET = "\x1b[1m", "\x1b[2m", "\x1b[0m"
 

@@ -16,10 +16,10 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from store.errors import WarraqError
-from tui.glyphs import warn
+from tui.cli.options import EXIT_ERROR, EXIT_PARTIAL, add_store_options
+from tui.rtl.glyphs import warn
 
 PROGRESS_MIN = 50
-EXIT_PARTIAL, EXIT_ERROR = 1, 2
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -49,14 +49,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         "suggester's name)")
     parser.add_argument("--list-suggesters", action="store_true",
                         help="print the registered suggesters and exit")
-    try:
-        from tui.cli import add_store_options
-    except ImportError:  # pragma: no cover
-        parser.add_argument("--store", metavar="DIR")
-        parser.add_argument("--schema", metavar="FILE")
-        parser.add_argument("--annotator", metavar="NAME")
-    else:
-        add_store_options(parser)
+    add_store_options(parser)
     parser.set_defaults(run=run_suggest)
 
 

@@ -1,0 +1,59 @@
+"""``warraq render``: print articles as the reader lays them out, one visual line per output
+line — the layout engine without the app, for scripts, pipes and checking a terminal."""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+
+from store.errors import WarraqError
+from tui.cli.options import EXIT_ERROR, add_layout_options
+from tui.rtl.glyphs import warn
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser(
+        "render",
+        help="print articles as the reader lays them out",
+        description="Print each article of FILE (a .txt page, a .jsonl corpus or a folder) "
+        "as the reader lays it out: one visual line per output line.",
+    )
+    parser.add_argument("file", metavar="FILE")
+    parser.add_argument("--width", type=int, default=None, help="columns (default: terminal, 80)")
+    parser.add_argument("--id", dest="article_id", help="only the article with this id")
+    add_layout_options(parser)
+    parser.set_defaults(run=run_render)
+
+
+def run_render(args: argparse.Namespace) -> int:
+    from store.corpus import Corpus
+    from tui.rtl.layout import BaseDirection
+    from tui.rtl.render import render_lines
+
+    out = sys.stdout
+    color = out.isatty()
+    width = args.width or (shutil.get_terminal_size((80, 24)).columns if color else 80)
+    if width < 1:
+        raise WarraqError(f"--width must be at least 1, got {width}")
+    corpus = Corpus.open(args.file)
+    for error in corpus.errors:
+        warn(error)
+    metas = corpus.articles
+    if args.article_id is not None:
+        metas = [m for m in metas if m.id == args.article_id]
+        if not metas:
+            raise WarraqError(f"no article with id {args.article_id!r}", args.file)
+    base = BaseDirection(args.direction) if args.direction else None
+    for number, meta in enumerate(metas):
+        if number:
+            out.write("\n\n")
+        article = corpus.load(meta.id)
+        title = meta.title if not article.text.startswith(meta.title) else None
+        for line in render_lines(
+            article.text, width, title=title, base=base, mode=args.bidi, color=color
+        ):
+            out.write(line + "\n")
+    out.flush()
+    return EXIT_ERROR if corpus.errors and not metas else 0
+

@@ -1,0 +1,1 @@
+"""App services: what screens and widgets use, with no Textual import."""
