@@ -20,7 +20,7 @@ STORE = Path("/tmp/warraq-snapshot-store")
 
 @pytest.fixture
 def app(monkeypatch):
-    monkeypatch.setattr("tui.screens.main_screen.clock", lambda: "12:00:00")
+    monkeypatch.setattr("tui.screens.annotating.clock", lambda: "12:00:00")
     shutil.rmtree(STORE, ignore_errors=True)
     yield prepare_app(None, store_dir=str(STORE), annotator="tester")
     shutil.rmtree(STORE, ignore_errors=True)

@@ -25,6 +25,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from tui.rtl import navigation
 from tui.rtl.document import SPACER, DocumentLayout
 from tui.rtl.layout import BaseDirection
 from tui.services.article_session import Decoration
@@ -395,85 +396,24 @@ class Reader(ScrollView, can_focus=True):
         self.post_message(self.CursorMoved(self, self.word_span, self.selection))
 
     def _neighbour_word(self, direction: int) -> int | None:
-        """The word drawn next to the cursor word in ``direction`` (-1 left, +1 right),
-        continuing on the following row in reading order when the line ends."""
-        doc = self.doc
-        if doc is None or not doc.words:
+        """The word drawn next to the cursor word in ``direction`` (-1 left, +1 right)."""
+        if self.doc is None:
             return None
-        row = self._cursor_row()
-        words = self._screen_words(row)
-        position = next((i for i, (w, _, _) in enumerate(words) if w == self._word), None)
-        if position is not None:
-            neighbour = position + direction
-            while 0 <= neighbour < len(words):
-                if words[neighbour][0] != self._word:
-                    return words[neighbour][0]
-                neighbour += direction
-        # Off the end of the line: onward reading continues below for the side the
-        # paragraph reads towards (left in RTL), backward continues above.
-        rtl = doc.line(row).rtl if doc.rows[row].para != SPACER else self.base != "ltr"
-        onward = (direction < 0) == rtl
-        step = 1 if onward else -1
-        r = row + step
-        while 0 <= r < len(doc.rows):
-            row_words = [w for w in self._screen_words(r) if w[0] != self._word]
-            if row_words:
-                line_rtl = doc.line(r).rtl
-                # Entering a row onward lands on its first word read; backward on its last.
-                first_read = row_words[-1] if line_rtl else row_words[0]
-                last_read = row_words[0] if line_rtl else row_words[-1]
-                return (first_read if onward else last_read)[0]
-            r += step
-        return None
-
-    def _screen_words(self, row: int) -> list[tuple[int, int, int]]:
-        """Words of a row left to right as the user sees them. In ``--bidi terminal`` mode
-        the terminal itself reverses an RTL line we send in logical order, so our buffer
-        order is mirrored on screen."""
-        doc = self.doc
-        assert doc is not None
-        words = doc.row_words(row)
-        if self.bidi == "terminal" and doc.rows[row].para != SPACER and doc.line(row).rtl:
-            words.reverse()
-        return words
-
-    def _word_near_column(self, row: int, column: int) -> int | None:
-        doc = self.doc
-        if doc is None:
-            return None
-        best: tuple[int, int] | None = None
-        for w, _g0, _g1 in doc.row_words(row):
-            ws, we = doc.words[w]
-            cols = doc.glyph_columns(row, ws, we)
-            if cols is None:
-                continue
-            x0, x1 = cols
-            distance = 0 if x0 <= column < x1 else min(abs(column - x0), abs(column - (x1 - 1)))
-            if best is None or distance < best[0]:
-                best = (distance, w)
-        return None if best is None else best[1]
+        return navigation.neighbour_word(self.doc, self._cursor_row(), self._word, direction,
+                                         bidi=self.bidi, base=str(self.base))
 
     def _cursor_column(self) -> int:
         doc = self.doc
         span = self.word_span
         if doc is None or span is None:
             return 0
-        cols = doc.glyph_columns(self._cursor_row(), span.start, span.end)
-        return 0 if cols is None else (cols[0] + cols[1]) // 2
+        return navigation.word_column(doc, self._cursor_row(), span.start, span.end)
 
     def _line_target(self, delta: int) -> int | None:
-        doc = self.doc
-        if doc is None or not doc.words:
+        if self.doc is None:
             return None
-        column = self._cursor_column()
-        r = self._cursor_row() + delta
-        step = 1 if delta > 0 else -1
-        while 0 <= r < len(doc.rows):
-            w = self._word_near_column(r, column)
-            if w is not None and w != self._word:
-                return w
-            r += step
-        return None
+        return navigation.line_target(self.doc, self._cursor_row(), self._word,
+                                      self._cursor_column(), delta)
 
     def action_move_word(self, direction: int) -> None:
         target = self._neighbour_word(direction)
