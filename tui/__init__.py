@@ -1,2 +1,4 @@
-"""Everything a person sees: the Textual app, its screens and widgets, the CLI and the
-right-to-left layout engine."""
+"""Everything a person sees, in three rooms: ``tui.rtl`` (the pure right-to-left layout
+engine), ``tui.cli`` (the ``warraq`` command and its subcommands) and the app (``tui.app``,
+``tui.commands``, ``tui.services``, ``tui.screens``, ``tui.widgets``). ARCHITECTURE.md says
+which way imports point between them."""
