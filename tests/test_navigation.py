@@ -79,8 +79,9 @@ def test_walking_onward_visits_every_word_once_in_reading_order(words, width):
     text = " ".join(words)
     doc = DocumentLayout(text, width, BaseDirection.RTL)
     assume(doc.words)
-    row = 0
-    current = navigation.screen_words(doc, 0)[-1][0]  # the first word read: rightmost
+    # A row may hold only punctuation (no word): start on the first row that has one.
+    row = next(r for r in range(len(doc.rows)) if navigation.screen_words(doc, r))
+    current = navigation.screen_words(doc, row)[-1][0]  # the first word read: rightmost
     seen = [current]
     for _ in range(len(doc.words) + 2):
         nxt = navigation.neighbour_word(doc, row, current, -1)
