@@ -113,6 +113,10 @@ def read_page(path: Path, article_id: str | None = None) -> Article:
         extra=page.metadata(),
     )
     cleaned = page.text
+    if cleaned:
+        # Cleaning drops boilerplate but keeps stray NULs, so their share can grow past the
+        # binary threshold: judge the text we keep, or an export of it would not re-import.
+        cleaned = canonical_text(cleaned, path)
     return Article(meta, cleaned, text_sha256(cleaned))
 
 
