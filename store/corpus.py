@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
-import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -22,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
+from store import safe_json
 from store.arabic import normalize
 from store.errors import CorpusError
 from store.text import BOM, canonical_text, text_sha256
@@ -145,9 +145,9 @@ def _parse_record(raw: bytes, path: Path, line: int, offset: int) -> tuple[Artic
     if offset == 0 and decoded.startswith(BOM):  # a BOM only opens the file
         decoded = decoded[1:]
     try:
-        record = json.loads(decoded)
-    except json.JSONDecodeError as exc:
-        raise CorpusError(f"invalid JSON ({exc.msg} at column {exc.colno})", path, line) from None
+        record = safe_json.loads(decoded)
+    except safe_json.BadJSON as exc:
+        raise CorpusError(f"invalid JSON ({exc.reason})", path, line) from None
     if not isinstance(record, dict):
         raise CorpusError(f"a record must be a JSON object, got {type(record).__name__}", path,
                           line)

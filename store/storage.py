@@ -18,6 +18,7 @@ from typing import Any
 
 from tinydb.storages import Storage
 
+from store import safe_json
 from store.errors import StoreError
 
 TEMP_SUFFIX = ".tmp"
@@ -101,11 +102,11 @@ def read_json(path: Path) -> Any:
         raise StoreError(f"store file is not UTF-8 (byte {exc.start}); left untouched",
                          path) from None
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
+        return safe_json.loads(text)
+    except safe_json.BadJSON as exc:
         raise StoreError(
-            f"store file is not valid JSON ({exc.msg} at column {exc.colno}); damaged or"
-            " truncated, left untouched", path, exc.lineno) from None
+            f"store file is not valid JSON ({exc.reason}); damaged or truncated, left"
+            " untouched", path, exc.line) from None
 
 
 class AtomicJSONStorage(Storage):

@@ -56,6 +56,9 @@ def _where(path: str | Path | None) -> str | None:
     return str(path) if path is not None else None
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _too_many_nuls(nuls: int, length: int) -> bool:
     return nuls > 0 and nuls / max(length, 1) > _BINARY_NUL_SHARE
 
@@ -84,6 +87,12 @@ def _decode(raw: bytes, path: str | Path | None) -> str:
 
 
 def _check_text(text: str, path: str | Path | None) -> None:
+    surrogate = _SURROGATE.search(text)
+    if surrogate is not None:
+        # Only a JSON string can carry one (an escaped "\\ud800"): it is not a character,
+        # cannot be saved as UTF-8 and has no shape to draw.
+        raise CorpusError(f"lone surrogate U+{ord(surrogate.group()):04X} at character "
+                          f"{surrogate.start()}; not valid Unicode text", _where(path))
     if "\x00" in text:
         nuls = text.count("\x00")
         if _too_many_nuls(nuls, len(text)):

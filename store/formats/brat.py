@@ -166,7 +166,8 @@ def export(docs: Iterable[GoldDoc], out_dir: Path, options: ExportOptions) -> in
 
 # --------------------------------------------------------------------------- import
 
-_T = re.compile(r"^(T\d+)\t(\S+) (\d+ \d+(?:;\d+ \d+)*)\t(.*)$")
+# Offsets of at most 18 digits: a longer number is a malformed line, not a huge int.
+_T = re.compile(r"^(T\d+)\t(\S+) (\d{1,18} \d{1,18}(?:;\d{1,18} \d{1,18})*)\t(.*)$")
 
 
 def read(path: Path, *, known_labels: set[str] | None = None) -> ImportReport:
@@ -176,8 +177,9 @@ def read(path: Path, *, known_labels: set[str] | None = None) -> ImportReport:
     anns = sorted(path.glob("*.ann")) if path.is_dir() else [path.with_suffix(".ann")]
     ids: dict[str, str] = {}
     ids_file = (path if path.is_dir() else path.parent) / IDS_FILE
-    if ids_file.exists():
-        for line in ids_file.read_text(encoding="utf-8").splitlines():
+    id_lines = _read_text(ids_file, report) if ids_file.exists() else None
+    if id_lines is not None:
+        for line in id_lines.splitlines():
             if "\t" in line:
                 stem, aid = line.split("\t", 1)
                 ids[stem] = aid
@@ -186,22 +188,36 @@ def read(path: Path, *, known_labels: set[str] | None = None) -> ImportReport:
         if not txt_path.exists():
             report.problem(ann_path, None, f"no text file {txt_path.name} beside it")
             continue
-        with open(txt_path, encoding="utf-8", newline="") as fh:
-            text = fh.read()
+        text = _read_text(txt_path, report)
+        ann_text = _read_text(ann_path, report) if text is not None else None
+        if text is None or ann_text is None:
+            continue  # reported; the other documents still import
         doc = GoldDoc(id=ids.get(ann_path.stem, ann_path.stem), text=text, line=1)
-        _parse_ann(ann_path, text, doc.annotations, report, known_labels)
+        _parse_ann(ann_path, ann_text, text, doc.annotations, report, known_labels)
         report.docs.append(doc)
     return report
 
 
-def _parse_ann(path: Path, text: str, ann: ArticleAnnotations, report: ImportReport,
-               known_labels: set[str] | None) -> None:
+def _read_text(path: Path, report: ImportReport) -> str | None:
+    """A file of the collection as text, or None with the problem reported (one document
+    that is not UTF-8 or cannot be read must not stop the others)."""
+    try:
+        with open(path, encoding="utf-8", newline="") as fh:
+            return fh.read()
+    except UnicodeDecodeError as exc:
+        report.problem(path, None, f"not valid UTF-8 (byte {exc.start})")
+    except OSError as exc:
+        report.problem(path, None, f"cannot read ({exc.strerror or exc})")
+    return None
+
+
+def _parse_ann(path: Path, ann_text: str, text: str, ann: ArticleAnnotations,
+               report: ImportReport, known_labels: set[str] | None) -> None:
     spans: dict[str, tuple[int, int, str, int]] = {}
     event_lines: list[tuple[int, str, list[str]]] = []
     attr_lines: list[tuple[int, str, str, str]] = []
     notes: dict[str, str] = {}
-    with open(path, encoding="utf-8") as fh:
-        lines = fh.read().split("\n")
+    lines = ann_text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     for lineno, line in enumerate(lines, start=1):
         if not line.strip():
             continue
@@ -222,7 +238,7 @@ def _parse_ann(path: Path, text: str, ann: ArticleAnnotations, report: ImportRep
             spans[m.group(1)] = (start, end, m.group(2), lineno)
         elif line.startswith("E"):
             parts = line.split("\t")
-            if len(parts) < 2:
+            if len(parts) < 2 or not parts[1].split():
                 report.problem(path, lineno, "malformed E line")
                 continue
             event_lines.append((lineno, parts[0], parts[1].split()))

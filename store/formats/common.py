@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import bisect
 import hashlib
-import json
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
@@ -18,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from store import safe_json
 from store.errors import ImportFormatError
 from store.records import ArticleAnnotations, EntitySpan, Event, Highlight, SpanStatus
 
@@ -375,14 +375,29 @@ def read_jsonl(path: Path, to_doc: Callable[..., GoldDoc | None],
             if not line.strip():
                 continue
             try:
-                rec = json.loads(line)
-            except json.JSONDecodeError as exc:
-                report.problem(path, lineno, f"bad JSON: {exc.msg} (column {exc.colno})")
+                rec = safe_json.loads(line)
+            except safe_json.BadJSON as exc:
+                report.problem(path, lineno, f"bad JSON: {exc.reason}")
                 continue
-            doc = to_doc(rec, path, lineno, report, known_labels)
+            doc = guarded_record(to_doc, rec, path, lineno, report, known_labels)
             if doc is not None:
                 report.docs.append(doc)
     return report
+
+
+def guarded_record(to_doc: Callable[..., GoldDoc | None], rec: Any, path: Path | str,
+                   lineno: int, report: ImportReport,
+                   known_labels: set[str] | None) -> GoldDoc | None:
+    """``to_doc`` on one record, where a record of a shape no check foresaw (a list where a
+    label should be, a label that cannot be hashed) costs that record, reported by its
+    line, and never the rest of the import."""
+    try:
+        return to_doc(rec, path, lineno, report, known_labels)
+    except (TypeError, ValueError, KeyError, IndexError, AttributeError, RecursionError,
+            UnicodeError) as exc:
+        detail = str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
+        report.problem(path, lineno, f"malformed record ({detail})")
+        return None
 
 
 def check_span(report: ImportReport, path: Path | str, line: int | None, text: str,

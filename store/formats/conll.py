@@ -15,6 +15,7 @@ re-anchors them on the stored article whose non-space characters match.
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -113,6 +114,9 @@ def export(docs: Iterable[GoldDoc], out: TextIO, options: ExportOptions) -> int:
 # --------------------------------------------------------------------------- import
 
 
+_UNDECODED = re.compile("[\udc80-\udcff]")
+
+
 def read(path: Path, *, known_labels: set[str] | None = None) -> ImportReport:
     report = ImportReport()
     docs: list[tuple[int, list[list[tuple[int, str, list[str]]]]]] = []
@@ -125,8 +129,12 @@ def read(path: Path, *, known_labels: set[str] | None = None) -> ImportReport:
         if sents:
             docs.append((start_line, sents))
 
-    with open(path, encoding="utf-8-sig") as fh:
+    # A line that is not UTF-8 costs that line (reported), not the whole file.
+    with open(path, encoding="utf-8-sig", errors="surrogateescape") as fh:
         for lineno, line in enumerate(fh, start=1):
+            if _UNDECODED.search(line):
+                report.problem(path, lineno, "not valid UTF-8; line skipped")
+                continue
             fields = line.split()
             if not fields:
                 if current[-1]:

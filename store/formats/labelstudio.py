@@ -25,12 +25,14 @@ from pathlib import Path
 from typing import Any, TextIO
 from xml.sax.saxutils import quoteattr
 
+from store import safe_json
 from store.formats.common import (
     ExportOptions,
     GoldDoc,
     ImportReport,
     Utf16Map,
     check_span,
+    guarded_record,
     select,
     text_sha256,
 )
@@ -169,7 +171,6 @@ def read(path: Path, *, known_labels: set[str] | None = None) -> ImportReport:
     stripped = raw.lstrip()
     tasks: list[tuple[int, Any]] = []
     if stripped.startswith("["):
-        decoder = json.JSONDecoder()
         pos = raw.index("[") + 1
         while True:
             while pos < len(raw) and raw[pos] in " \t\r\n,":
@@ -178,20 +179,24 @@ def read(path: Path, *, known_labels: set[str] | None = None) -> ImportReport:
                 break
             lineno = raw.count("\n", 0, pos) + 1
             try:
-                obj, pos = decoder.raw_decode(raw, pos)
-            except json.JSONDecodeError as exc:
-                report.problem(path, raw.count("\n", 0, exc.pos) + 1, f"bad JSON: {exc.msg}")
-                break
+                obj, pos = safe_json.decode_at(raw, pos)
+            except safe_json.BadJSON as exc:
+                where = lineno if exc.line is None else exc.line
+                report.problem(path, where, f"bad JSON: {exc.reason}")
+                if exc.end is None:
+                    break  # not JSON: nothing after it can be trusted
+                pos = exc.end  # JSON we refuse: skip just that task
+                continue
             tasks.append((lineno, obj))
     else:
         for lineno, line in enumerate(raw.splitlines(), start=1):
             if line.strip():
                 try:
-                    tasks.append((lineno, json.loads(line)))
-                except json.JSONDecodeError as exc:
-                    report.problem(path, lineno, f"bad JSON: {exc.msg} (column {exc.colno})")
+                    tasks.append((lineno, safe_json.loads(line)))
+                except safe_json.BadJSON as exc:
+                    report.problem(path, lineno, f"bad JSON: {exc.reason}")
     for lineno, task in tasks:
-        doc = _task(task, path, lineno, report, known_labels)
+        doc = guarded_record(_task, task, path, lineno, report, known_labels)
         if doc is not None:
             report.docs.append(doc)
     return report
