@@ -24,6 +24,7 @@ from urllib.parse import urlparse
 from store import safe_json
 from store.arabic import normalize
 from store.errors import CorpusError
+from store.regular_files import read_regular_bytes
 from store.text import BOM, canonical_text, text_sha256
 
 if TYPE_CHECKING:
@@ -89,7 +90,7 @@ def _clip_title(title: str) -> str:
 
 def _read_bytes(path: Path) -> bytes:
     try:
-        return path.read_bytes()
+        return read_regular_bytes(path)
     except OSError as exc:
         raise CorpusError(f"cannot read file ({exc.strerror or exc})", path) from None
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from store.errors import SchemaError
+from store.regular_files import read_regular_bytes
 
 SCHEMA_VERSION = 1
 ANERCORP_TAGS = ("PERS", "ORG", "LOC", "MISC", "O")
@@ -167,7 +168,7 @@ class Schema:
             return cls.from_toml(ref.read_text(encoding="utf-8"), source=str(ref))
         path = Path(path)
         try:
-            raw = path.read_bytes()
+            raw = read_regular_bytes(path)
         except OSError as exc:
             raise SchemaError(f"cannot read schema: {exc.strerror or exc}", path) from None
         try:

@@ -20,6 +20,7 @@ from tinydb.storages import Storage
 
 from store import safe_json
 from store.errors import StoreError
+from store.regular_files import read_regular_bytes
 
 TEMP_SUFFIX = ".tmp"
 
@@ -91,7 +92,7 @@ def atomic_write_text(path: Path, text: str, *, dir_fd: int | None = None) -> No
 def read_json(path: Path) -> Any:
     """Parse a store file, turning every way it can be broken into one clear StoreError."""
     try:
-        raw = path.read_bytes()
+        raw = read_regular_bytes(path)
     except OSError as exc:
         raise StoreError(f"cannot read store file: {exc.strerror or exc}", path) from None
     if not raw.strip():

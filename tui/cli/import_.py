@@ -214,12 +214,19 @@ def read_file(fmt: str, path: Path, known_labels: set[str] | None) -> ImportRepo
     module, _ = FORMATS[fmt]
     if not path.exists():
         raise WarraqError("no such file or folder", path)
+    if not path.is_dir() and not path.is_file():
+        # A FIFO or device would block the read or never end: refuse before opening it.
+        from store.regular_files import kind_of
+
+        raise WarraqError(f"not a regular file ({kind_of(path.stat().st_mode)})", path)
     try:
         return module.read(path, known_labels=known_labels)
     except UnicodeDecodeError as exc:
         raise WarraqError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", path) from exc
     except IsADirectoryError as exc:
         raise WarraqError(f"is a folder; --format {fmt} reads a file", path) from exc
+    except OSError as exc:
+        raise WarraqError(f"cannot read ({exc.strerror or exc})", path) from exc
 
 
 def import_report(store: Any, report: ImportReport, as_gold: bool, source: str,
