@@ -11,12 +11,11 @@ articles failed, 2 when nothing could be done.
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 from store.errors import WarraqError
-from tui.cli.options import EXIT_ERROR, EXIT_PARTIAL, add_store_options
+from tui.cli.options import EXIT_ERROR, EXIT_PARTIAL, add_store_options, progress_enabled
 from tui.cli.output import say
 from tui.rtl.glyphs import warn
 
@@ -121,7 +120,7 @@ def run_suggest(args: argparse.Namespace) -> int:
         counts.failed += 1
         warn(f"{error}")
     ids = list(corpus.ids)
-    show = sys.stderr.isatty() and len(ids) > PROGRESS_MIN
+    show = progress_enabled() and len(ids) > PROGRESS_MIN
     try:
         for article_id in _progress(ids, len(ids), show):
             try:
