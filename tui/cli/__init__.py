@@ -9,7 +9,6 @@ the app's start path loads none of them.
 
 from __future__ import annotations
 
-import argparse
 import importlib
 import os
 import sys
@@ -17,6 +16,7 @@ from collections.abc import Sequence
 
 from store.errors import WarraqError
 from tui.cli.options import EXIT_ERROR
+from tui.cli.output import SafeArgumentParser
 from tui.rtl.glyphs import warn
 
 # Subcommand → the module whose ``register(subparsers)`` adds it.
@@ -30,7 +30,7 @@ SUBCOMMANDS: dict[str, str] = {
 
 
 def _run_subcommand(argv: Sequence[str]) -> int:
-    parser = argparse.ArgumentParser(prog="warraq")
+    parser = SafeArgumentParser(prog="warraq")
     sub = parser.add_subparsers(dest="command", required=True)
     # Only the asked-for subcommand's module loads (export alone pulls in every format).
     importlib.import_module(SUBCOMMANDS[argv[0]]).register(sub)

@@ -1,8 +1,13 @@
 """``warraq export``: stream the store's articles through one of the format converters in
 ``store.formats`` to a file, a folder or stdout.
 
-A file is written whole or not at all (a temporary file renamed over it), so an export
-interrupted half-way never leaves a truncated gold file behind.
+Every output is written whole or not at all: a file goes to a temporary file renamed over it,
+a folder's files are written in a temporary folder beside it and then moved in, so an export
+interrupted half-way (or hitting a full disk) never leaves a truncated gold file behind; a
+failed write is one line naming the file and the problem. Without ``--out`` the data goes to
+stdout unchanged for a pipe or a file, and with every control shown as a sign when stdout is
+a terminal (article text carries escape sequences and bidi overrides). A damaged store file
+stops the export, named, before anything is written, unless ``--skip-damaged``.
 """
 
 from __future__ import annotations
@@ -10,18 +15,20 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import shutil
 import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
-from store.errors import WarraqError
+from store.errors import StoreError, WarraqError
 from store.formats import doccano, labelstudio, spacy_docbin
 from store.formats.common import TAGSETS, ExportOptions, GoldDoc, parse_statuses, progress_iter
 from store.formats.registry import FORMATS
 from store.records import ArticleStatus
 from tui.cli.options import add_store_options, open_store, progress_enabled
+from tui.cli.output import for_terminal
 from tui.rtl.glyphs import warn
 
 
@@ -45,27 +52,94 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                      help="Label Studio offset unit (default: codepoint, as current releases)")
     exp.add_argument("--variant", choices=doccano.VARIANTS, default="label",
                      help="doccano: label (spans only) or entities (with event relations)")
+    exp.add_argument("--skip-damaged", action="store_true",
+                     help="export the readable articles when some store files are damaged "
+                     "(each is still named on stderr); without it a damaged file stops the "
+                     "export with a non-zero exit")
     add_store_options(exp)
     exp.set_defaults(run=run_export)
+
+
+def _write_failed(exc: OSError, where: str | Path) -> WarraqError:
+    return WarraqError(f"could not write: {exc.strerror or exc}", where)
 
 
 @contextlib.contextmanager
 def _atomic_text(path: Path | None) -> Iterator[TextIO]:
     """A text stream to ``path`` that replaces it only once complete (stdout when None)."""
     if path is None:
-        yield sys.stdout
-        sys.stdout.flush()
+        try:
+            yield for_terminal(sys.stdout)
+            sys.stdout.flush()
+        except BrokenPipeError:
+            raise  # the reader went away (`| head`): the dispatcher ends quietly
+        except OSError as exc:
+            # Nothing more can reach stdout; let the interpreter's last flush go nowhere
+            # instead of printing a second error.
+            with contextlib.suppress(OSError):
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise _write_failed(exc, "stdout") from None
         return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    tmp: str | None = None
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             yield fh
         os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+        tmp = None
+    except OSError as exc:
+        raise _write_failed(exc, path) from None
+    finally:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+
+
+@contextlib.contextmanager
+def _atomic_file(path: Path) -> Iterator[Path]:
+    """A temporary path beside ``path`` to write a binary file to, renamed over ``path`` once
+    the writer returned (the spaCy DocBin writes by path, not through a stream)."""
+    tmp: str | None = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix,
+                                   dir=path.parent)
+        os.close(fd)
+        yield Path(tmp)
+        os.replace(tmp, path)
+        tmp = None
+    except OSError as exc:
+        raise _write_failed(exc, path) from None
+    finally:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+
+
+@contextlib.contextmanager
+def _atomic_folder(path: Path) -> Iterator[Path]:
+    """A temporary folder beside ``path`` for a folder format; when the writer finished,
+    its files are renamed into ``path`` one by one (each whole, none torn) — or the folder
+    itself is, when ``path`` did not exist."""
+    tmp: str | None = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent)
+        yield Path(tmp)
+        if not path.exists():
+            os.replace(tmp, path)
+            tmp = None
+        else:
+            if not path.is_dir():
+                raise WarraqError("exists and is not a folder", path)
+            for entry in sorted(os.listdir(tmp)):
+                os.replace(os.path.join(tmp, entry), path / entry)
+    except OSError as exc:
+        raise _write_failed(exc, path) from None
+    finally:
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
 
 
 def export_docs(docs: Any, fmt: str, out: Path | None, options: ExportOptions,
@@ -84,7 +158,15 @@ def export_docs(docs: Any, fmt: str, out: Path | None, options: ExportOptions,
         raise WarraqError(f"--out is required for --format {fmt}")
     if kind == "file" and fmt == "spacy":
         spacy_docbin._spacy()  # one clear line before any work when spaCy is absent
-    return module.export(docs, out, options, **kwargs)
+    with (_atomic_folder(out) if kind == "dir" else _atomic_file(out)) as target:
+        return int(module.export(docs, target, options, **kwargs))
+
+
+def _stop(damaged: list[StoreError]) -> WarraqError:
+    n = len(damaged)
+    files = "1 damaged store file" if n == 1 else f"{n} damaged store files"
+    return WarraqError(f"export stopped: {files} (named above); repair or move them, or "
+                       "pass --skip-damaged to export the rest")
 
 
 def run_export(args: argparse.Namespace) -> int:
@@ -92,15 +174,31 @@ def run_export(args: argparse.Namespace) -> int:
         statuses = parse_statuses(args.status)
     except ValueError as exc:
         raise WarraqError(str(exc)) from exc
+    skip = bool(getattr(args, "skip_damaged", False))
     store = open_store(args, write=False)
     try:
+        # Opening parsed every file: the damaged ones are known before a byte is written.
+        damaged: list[StoreError] = list(store.errors)
+        for error in damaged:
+            warn(error)
+        if damaged and not skip:
+            raise _stop(damaged)
         options = ExportOptions(statuses=statuses, tagset=args.tagset, schema=store.schema)
         ids = store.article_ids()
         counted = {"articles": 0}
 
         def docs() -> Iterator[GoldDoc]:
-            for art in progress_iter(store.iter_articles(), len(ids), "exporting",
-                                     progress_enabled()):
+            for article_id in progress_iter(ids, len(ids), "exporting", progress_enabled()):
+                try:
+                    art = store.get(article_id)
+                except StoreError as error:  # parsed, but its records do not hold together
+                    warn(error)
+                    damaged.append(error)
+                    if not skip:
+                        raise _stop(damaged) from None
+                    continue
+                if art is None or not art.exists:
+                    continue
                 if args.only_done and art.annotations.status != ArticleStatus.DONE:
                     continue
                 counted["articles"] += 1
@@ -113,5 +211,7 @@ def run_export(args: argparse.Namespace) -> int:
     finally:
         store.close()
     where = args.out or "stdout"
-    warn(f"exported {n} annotations from {counted['articles']} articles to {where}")
+    skipped = f" ({len(damaged)} damaged store files skipped)" if damaged else ""
+    warn(f"exported {n} annotations from {counted['articles']} articles to {where}{skipped}")
     return 0
+

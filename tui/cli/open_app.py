@@ -8,10 +8,11 @@ import gc
 from collections.abc import Sequence
 
 from tui.cli.options import add_layout_options, add_store_options
+from tui.cli.output import SafeArgumentParser
 
 
 def app_parser(subcommands: Sequence[str]) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = SafeArgumentParser(
         prog="warraq",
         description="Read and annotate Arabic news in the terminal. Subcommands: "
         + ", ".join(subcommands) + " (warraq SUBCOMMAND --help).",

@@ -64,8 +64,10 @@ def open_store(args: argparse.Namespace, write: bool) -> Any:
 
 
 def progress_enabled() -> bool:
-    """Progress bars only for a person watching (stderr a terminal) who has not opted out."""
-    return sys.stderr.isatty() and not os.environ.get("WARRAQ_NO_PROGRESS")
+    """Progress bars only for a person watching (stderr a terminal) who has not opted out;
+    a TERM=dumb terminal cannot take the cursor movements a bar redraws with."""
+    return (sys.stderr.isatty() and not os.environ.get("WARRAQ_NO_PROGRESS")
+            and os.environ.get("TERM", "") != "dumb")
 
 
 def open_indexed(path: str | Path, store_root: Path) -> Corpus:
@@ -76,7 +78,7 @@ def open_indexed(path: str | Path, store_root: Path) -> Corpus:
     bar: dict[str, Any] = {}
 
     def progress(done: int, total: int) -> None:
-        if not sys.stderr.isatty() or total <= 0:
+        if not progress_enabled() or total <= 0:
             return
         if not bar:
             from rich.console import Console

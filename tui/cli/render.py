@@ -9,6 +9,7 @@ import sys
 
 from store.errors import WarraqError
 from tui.cli.options import EXIT_ERROR, add_layout_options
+from tui.cli.output import is_terminal, use_color
 from tui.rtl.glyphs import warn
 
 
@@ -32,8 +33,11 @@ def run_render(args: argparse.Namespace) -> int:
     from tui.rtl.render import render_lines
 
     out = sys.stdout
-    color = out.isatty()
-    width = args.width or (shutil.get_terminal_size((80, 24)).columns if color else 80)
+    # Bold titles and dim signs only for a terminal that takes them (not NO_COLOR, TERM=dumb);
+    # the article's own controls are signs whatever the output (render_lines).
+    color = use_color(out)
+    width = args.width or (shutil.get_terminal_size((80, 24)).columns if is_terminal(out)
+                           else 80)
     if width < 1:
         raise WarraqError(f"--width must be at least 1, got {width}")
     corpus = Corpus.open(args.file)

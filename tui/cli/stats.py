@@ -12,10 +12,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from rich.console import Console, Group
+from rich.console import Group
 
 from store.stats import Stats, compute_stats, summarize_store
 from tui.cli.options import add_store_options, open_indexed
+from tui.cli.output import console_for
 from tui.rtl.glyphs import warn
 from tui.services.stats_view import stats_renderables
 
@@ -57,7 +58,7 @@ def run_stats(args: argparse.Namespace) -> int:
 
         Schema.load(Path(args.schema))  # a bad --schema is an error here as everywhere
     stats = load_stats(args.corpus, args.store)
-    console = Console(file=sys.stdout, highlight=False)
+    console = console_for(sys.stdout)  # names and sources are signs-safe in stats_view
     for error in stats.errors:
         warn(f"{error}")
     console.print(Group(*stats_renderables(stats, suggestions=args.suggestions)))

@@ -11,12 +11,12 @@ articles failed, 2 when nothing could be done.
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 from store.errors import WarraqError
-from tui.cli.options import EXIT_ERROR, EXIT_PARTIAL, add_store_options
+from tui.cli.options import EXIT_ERROR, EXIT_PARTIAL, add_store_options, progress_enabled
+from tui.cli.output import say
 from tui.rtl.glyphs import warn
 
 PROGRESS_MIN = 50
@@ -97,7 +97,7 @@ def _list_suggesters() -> int:
     from store.suggesters import available
 
     for name, target in sorted(available().items()):
-        print(f"{name}\t{target}")
+        say(f"{name}\t{target}")  # entry points are anyone's package metadata
     return 0
 
 
@@ -120,7 +120,7 @@ def run_suggest(args: argparse.Namespace) -> int:
         counts.failed += 1
         warn(f"{error}")
     ids = list(corpus.ids)
-    show = sys.stderr.isatty() and len(ids) > PROGRESS_MIN
+    show = progress_enabled() and len(ids) > PROGRESS_MIN
     try:
         for article_id in _progress(ids, len(ids), show):
             try:
@@ -151,7 +151,7 @@ def run_suggest(args: argparse.Namespace) -> int:
         store.close()
     names = ", ".join(dict.fromkeys(name for name, _ in suggesters))
     invalid = f", {counts.invalid} invalid spans skipped" if counts.invalid else ""
-    print(
+    say(  # names from --source or plugins, the store's path: shown with signs
         f"{counts.added} suggestions added in {counts.articles} articles"
         f" ({counts.already} already in the store, {counts.unknown_label} with labels"
         f" not in the schema, {counts.failed} articles failed{invalid});"

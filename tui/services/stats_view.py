@@ -4,6 +4,10 @@ and how humans judged each suggestion source.
 Shared by ``warraq stats`` and the app's stats screen (``S``) so both always show the same
 thing; it lives with the app services, not in the command line, so the screen never imports
 the CLI.
+
+Every name in these tables (labels, annotators, suggestion sources) comes from store files
+that an import or a colleague can write, so each is a plain ``Text`` of its printable form:
+never Rich markup (``[link=…]`` would become an escape sequence) and never a raw control.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from store.stats import STATUSES, Quality, Stats
+from tui.rtl.glyphs import printable
 
 BAR_WIDTH = 30
 STATUS_TITLES = {"new": "new", "in_progress": "in progress", "done": "done",
@@ -22,6 +27,11 @@ STATUS_TITLES = {"new": "new", "in_progress": "in progress", "done": "done",
 def _bar(count: int, total: int, width: int = BAR_WIDTH) -> Text:
     filled = round(width * count / total) if total else 0
     return Text("█" * filled + "·" * (width - filled), style="green" if filled else "dim")
+
+
+def _name(value: object) -> Text:
+    """A name from data as a table cell: its controls as signs, no markup."""
+    return Text(printable(str(value)))
 
 
 def _pct(value: float | None) -> str:
@@ -51,7 +61,7 @@ def label_table(stats: Stats) -> Table:
     table.add_column("", no_wrap=True)
     top = max(stats.by_label.values(), default=0)
     for label, count in stats.by_label.items():
-        table.add_row(label, str(count), _bar(count, top))
+        table.add_row(_name(label), str(count), _bar(count, top))
     if not stats.by_label:
         table.add_row("(none yet)", "0", "")
     return table
@@ -64,7 +74,7 @@ def annotator_table(stats: Stats) -> Table:
     table.add_column("done", justify="right")
     table.add_column("entities", justify="right")
     for name, row in stats.by_annotator.items():
-        table.add_row(name, str(row["articles"]), str(row["done"]), str(row["entities"]))
+        table.add_row(_name(name), str(row["articles"]), str(row["done"]), str(row["entities"]))
     if not stats.by_annotator:
         table.add_row("(none yet)", "0", "0", "0")
     return table
@@ -80,8 +90,8 @@ def quality_table(title: str, rows: dict[str, Quality], first: str,
     if overall is not None and len(items) > 1:
         items.append(("all sources", overall))
     for name, q in items:
-        table.add_row(name, str(q.accepted), str(q.corrected), str(q.rejected), str(q.pending),
-                      _pct(q.precision), _pct(q.recall))
+        table.add_row(_name(name), str(q.accepted), str(q.corrected), str(q.rejected),
+                      str(q.pending), _pct(q.precision), _pct(q.recall))
     if not items:
         table.add_row("(no suggestions)", "0", "0", "0", "0", "—", "—")
     return table
