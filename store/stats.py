@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from store.article_files import ARTICLES_DIR, check_article_file
 from store.corpus_index import CACHE_DIR, ensure_cache_dir
 from store.errors import StoreError
 from store.records import HUMAN
@@ -118,8 +119,6 @@ class StoreSummary:
 
 def summarize_store(root: str | Path, *, use_cache: bool = True) -> StoreSummary:
     """Summaries of every article file in the store at ``root`` (cache-assisted)."""
-    from store.store import ARTICLES_DIR, _check_article_file
-
     root = Path(root)
     articles_dir = root / ARTICLES_DIR
     cache_path = root / CACHE_DIR / SUMMARY_FILE
@@ -148,7 +147,7 @@ def summarize_store(root: str | Path, *, use_cache: bool = True) -> StoreSummary
             path = articles_dir / entry.name
             try:
                 data = read_json(path)
-                _check_article_file(data, path)
+                check_article_file(data, path)
                 record = [st.st_size, st.st_mtime_ns, summarize_article(data).to_dict(), None]
             except StoreError as exc:
                 record = [st.st_size, st.st_mtime_ns, None, exc.reason]

@@ -180,7 +180,7 @@ def test_failed_batch_rolls_back_only_what_was_not_written(tmp_path, monkeypatch
             _enospc()
         return real(path, text, **kwargs)
 
-    monkeypatch.setattr("store.store.atomic_write_text", fail_for_b)
+    monkeypatch.setattr("store.persistence.atomic_write_text", fail_for_b)
     with pytest.raises(StoreError, match="No space left"), s.batch("import"):
         s.add_entity("a", _span(ASSAD))
         s.add_entity("b", _span(PUTIN))

@@ -256,7 +256,7 @@ def test_new_action_clears_redo(store: Store) -> None:
 
 
 def test_batch_is_one_write_per_article_and_one_undo_step(store: Store, monkeypatch) -> None:
-    import store.store as module
+    import store.persistence as module
 
     writes: list[Path] = []
     real = module.atomic_write_text

@@ -1,0 +1,325 @@
+"""The store folder on disk: opening it, reading article files, writing them atomically.
+
+``StoreFiles`` is the bottom layer of ``store.store.Store`` (see its module docstring for
+the folder layout). It owns everything that touches the disk: the lock and read-only
+handling, the store file's format check, listing and lazily parsing article files (a
+damaged one is remembered and never written), the article cache, and ``_save``, the one
+place an article file is written. The layers above only change articles in memory and
+call ``_save``; while a batch is open (``_batch`` is a dict) saves are deferred to it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Self
+
+from store.article_files import (
+    ARTICLE_FORMAT,
+    ARTICLES_DIR,
+    FORMAT_VERSION,
+    RECORD_TABLES,
+    STORE_FILE,
+    STORE_FORMAT,
+    article_filename,
+    check_article_file,
+)
+from store.errors import StoreError
+from store.lock import StoreLock
+from store.paths import resolve_store_dir
+from store.records import now_iso
+from store.schema import Schema
+from store.storage import TEMP_SUFFIX, atomic_write_text, dumps, read_json
+from store.stored_article import StoredArticle, build_article
+
+
+class StoreFiles:
+    """A store folder's files and what is cached of them; no annotation logic here."""
+
+    def __init__(self, root: Path, schema: Schema, annotator: str):
+        self.root = root
+        self.schema = schema
+        self.annotator = annotator
+        self.read_only = False
+        self.read_only_reason: str | None = None
+        self.errors: list[StoreError] = []
+        self.last_saved_at: datetime | None = None
+        self.articles_dir = root / ARTICLES_DIR
+        self._lock = StoreLock(root)
+        self._cache: dict[str, StoredArticle] = {}
+        self._raw: dict[str, dict[str, Any]] = {}  # file name -> parsed, not yet built
+        self._files: set[str] = set()
+        self._damaged: dict[str, StoreError] = {}
+        self._id_to_file: dict[str, str] = {}
+        self._scanned = False
+        self._dir_fd: int | None = None
+        # Articles whose save is deferred until the open batch ends (None: no batch).
+        self._batch: dict[str, StoredArticle] | None = None
+        self.closed = False
+
+    # ================================================================== opening
+    @classmethod
+    def open(cls, root: Path | str | None = None, schema: Schema | None = None, *,
+             annotator: str | None = None, require_write: bool = False,
+             scan: bool = True) -> Self:
+        """Open (creating if needed) the store at ``root`` (None: :func:`resolve_store_dir`).
+
+        A second process gets a read-only store (``read_only``, ``read_only_reason``)
+        unless ``require_write``, which raises ``StoreError`` instead (for the CLI). With
+        ``scan`` every article file is parsed now, so damaged files are in ``errors`` at once.
+        """
+        root = resolve_store_dir(None) if root is None else Path(root).expanduser().absolute()
+        schema = schema or Schema.default()
+        annotator = annotator or os.environ.get("WARRAQ_ANNOTATOR") or _login_name()
+        store = cls(root, schema, annotator)
+        try:
+            root.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"cannot create store folder: {exc.strerror or exc}", root) from None
+        try:
+            locked = store._lock.acquire()
+        except OSError as exc:  # a read-only folder or file system: reading still works
+            if require_write:
+                raise StoreError(f"cannot write here: {exc.strerror or exc}",
+                                 store._lock.path) from None
+            store._set_read_only(f"Read-only: cannot write the store folder"
+                                 f" ({exc.strerror or exc})")
+            locked = True
+        if not locked:
+            pid = store._lock.holder_pid()
+            who = f"pid {pid}" if pid else "pid unknown"
+            if require_write:
+                raise StoreError(f"store is locked by another Warraq ({who})", root)
+            store._set_read_only(f"Read-only: another Warraq ({who}) is writing this store")
+        store._open_store_file(require_write)
+        if not store.read_only:
+            try:
+                store.articles_dir.mkdir(exist_ok=True)
+            except OSError as exc:
+                store.close()
+                raise StoreError(f"cannot create folder: {exc.strerror or exc}",
+                                 store.articles_dir) from None
+            store._clean_temp_files()
+            with contextlib.suppress(OSError):
+                store._dir_fd = os.open(store.articles_dir, os.O_RDONLY)
+        store._list_files()
+        if scan:
+            store.scan()
+        return store
+
+    def _set_read_only(self, reason: str) -> None:
+        if not self.read_only:
+            self.read_only = True
+            self.read_only_reason = reason
+
+    def _open_store_file(self, require_write: bool) -> None:
+        path = self.root / STORE_FILE
+        if not path.exists():
+            if not self.read_only:
+                self._write_store_file(path, {})
+            return
+        try:
+            data = read_json(path)
+            head = (data.get("store") or {}).get("1") if isinstance(data, dict) else None
+            if not isinstance(head, dict) or head.get("format") != STORE_FORMAT:
+                raise StoreError("not a Warraq store file (no 'store' table with format"
+                                 f" {STORE_FORMAT!r}); left untouched", path)
+            version = head.get("format_version")
+            if not isinstance(version, int) or version < 1:
+                raise StoreError(f"unknown store format version {version!r}; left untouched",
+                                 path)
+            if version > FORMAT_VERSION:
+                raise StoreError(
+                    f"store format version {version} was written by a newer Warraq; this one"
+                    f" reads version {FORMAT_VERSION} — upgrade Warraq to edit it", path)
+        except StoreError as exc:
+            if require_write:
+                raise
+            self.errors.append(exc)
+            self._set_read_only(f"Read-only: {exc}")
+            return
+        if not self.read_only:
+            schemas = data.get("schemas") or {}
+            if not any(isinstance(d, dict) and d.get("hash") == self.schema.hash
+                       for d in schemas.values()):
+                self._write_store_file(path, data)
+
+    def _write_store_file(self, path: Path, data: dict[str, Any]) -> None:
+        data = dict(data)
+        head = dict((data.get("store") or {}).get("1") or {})
+        head.setdefault("created", now_iso())
+        head.update(format=STORE_FORMAT, format_version=FORMAT_VERSION)
+        data["store"] = {"1": head}
+        schemas = dict(data.get("schemas") or {})
+        if not any(d.get("hash") == self.schema.hash for d in schemas.values()):
+            next_id = max((int(k) for k in schemas), default=0) + 1
+            schemas[str(next_id)] = {"hash": self.schema.hash, "first_used": now_iso(),
+                                     "schema": self.schema.to_dict()}
+        data["schemas"] = schemas
+        try:
+            atomic_write_text(path, dumps(data))
+        except OSError as exc:
+            self.close()
+            raise StoreError(f"could not save: {exc.strerror or exc}", path) from None
+
+    def _clean_temp_files(self) -> None:
+        """Temporary files left by a writer killed mid-save; safe to drop under the lock."""
+        with contextlib.suppress(OSError):
+            for entry in os.scandir(self.articles_dir):
+                if entry.name.startswith(".") and entry.name.endswith(TEMP_SUFFIX):
+                    with contextlib.suppress(OSError):
+                        os.unlink(entry.path)
+
+    def _list_files(self) -> None:
+        self._files = set()
+        with contextlib.suppress(FileNotFoundError):
+            for entry in os.scandir(self.articles_dir):
+                if entry.name.endswith(".json") and not entry.name.startswith("."):
+                    self._files.add(entry.name)
+
+    def scan(self) -> None:
+        """Parse every article file (not yet built into records), collecting errors."""
+        for name in sorted(self._files):
+            if name in self._raw or name in self._damaged:
+                continue
+            self._parse_file(name)
+        self._scanned = True
+
+    # ================================================================== reading files
+    def _parse_file(self, name: str) -> dict[str, Any] | None:
+        path = self.articles_dir / name
+        try:
+            data = read_json(path)
+            head = check_article_file(data, path)
+        except StoreError as exc:
+            self._damaged[name] = exc
+            self.errors.append(exc)
+            return None
+        self._raw[name] = data
+        self._id_to_file.setdefault(head["id"], name)
+        return data
+
+    def _file_for(self, article_id: str) -> str:
+        return self._id_to_file.get(article_id) or article_filename(article_id)
+
+    def _load(self, article_id: str) -> StoredArticle | None:
+        """The cached article, or build it from its file; None when not stored."""
+        art = self._cache.get(article_id)
+        if art is not None:
+            return art
+        name = self._file_for(article_id)
+        if name in self._damaged:
+            raise self._damaged[name]
+        data = self._raw.pop(name, None)
+        if data is None:
+            if name not in self._files:
+                if not (self.articles_dir / name).exists():
+                    return None
+                self._files.add(name)
+            data = self._parse_file(name)
+            if data is None:
+                raise self._damaged[name]
+            self._raw.pop(name, None)
+        try:
+            art = build_article(data, self.articles_dir / name)
+        except StoreError as exc:
+            self._damaged[name] = exc
+            self.errors.append(exc)
+            raise
+        if art.id != article_id:
+            # The file named for this id holds another article (renamed by hand).
+            self._raw[name] = data
+            return None
+        self._cache[article_id] = art
+        return art
+
+    # ================================================================== closing
+    def close(self) -> None:
+        """Release the lock. Everything is already saved; safe to call twice."""
+        if self.closed:
+            return
+        self.closed = True
+        self._lock.release()
+        if self._dir_fd is not None:
+            with contextlib.suppress(OSError):
+                os.close(self._dir_fd)
+            self._dir_fd = None
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ================================================================== writing
+    def _check_writable(self) -> None:
+        """Refuse a write before anything changes in memory (closed or read-only store)."""
+        if self.closed:
+            raise StoreError("store is closed", self.root)
+        if self.read_only:
+            raise StoreError(f"not saved: {self.read_only_reason}", self.root)
+
+    def _writable_article(self, article_id: str) -> StoredArticle:
+        self._check_writable()
+        art = self._load(article_id)  # raises the file's error when damaged
+        if art is None:
+            raise StoreError(f"article {article_id!r} is not attached; call attach(id, text,"
+                             " meta) before annotating it")
+        if art.error is not None:
+            raise art.error
+        return art
+
+    def _save(self, art: StoredArticle) -> None:
+        """Write the whole article file atomically (or defer it to the open batch).
+
+        Raises StoreError when the disk refuses; the caller rolls memory back.
+        """
+        if self._batch is not None:
+            self._batch[art.id] = art
+            return
+        stamp = now_iso()
+        art.created = art.created or stamp
+        art.modified = stamp
+        head = {
+            **art._extra,
+            "format": ARTICLE_FORMAT,
+            "format_version": FORMAT_VERSION,
+            "id": art.id,
+            "text": art.text,
+            "sha256": art.sha256,
+            "meta": art.meta,
+            "status": art.annotations.status.value,
+            "doc_labels": list(art.annotations.doc_labels),
+            "annotators": list(art.annotations.annotators),
+            "created": art.created,
+            "modified": art.modified,
+            "schema_hash": self.schema.hash,
+        }
+        layout: dict[str, Any] = {"article": {"1": head}}
+        for table in RECORD_TABLES:
+            ids = art._doc_ids[table]
+            layout[table] = {str(ids[rid]): data for rid, data in art._docs[table].items()}
+        try:
+            atomic_write_text(art.path, dumps(layout), dir_fd=self._dir_fd)
+        except OSError as exc:
+            raise StoreError(f"could not save: {exc.strerror or exc}", art.path) from None
+        art.exists = True
+        self._files.add(art.path.name)
+        self._id_to_file.setdefault(art.id, art.path.name)
+        self.last_saved_at = datetime.now(UTC)
+
+
+def _login_name() -> str:
+    """Who annotates when neither --annotator nor WARRAQ_ANNOTATOR says (no tty: the
+    user database; neither: a placeholder rather than failing to open)."""
+    try:
+        return os.getlogin()
+    except OSError:
+        import getpass
+
+        try:
+            return getpass.getuser()
+        except Exception:
+            return "annotator"

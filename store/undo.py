@@ -1,0 +1,256 @@
+"""Actions, undo/redo and batches: the layer that turns edits into saved, undoable steps.
+
+Every mutation of ``store.store.Store`` runs inside ``_action``: it collects the action's
+record-level changes (``store.history.Change``), applies them to the article in memory,
+saves the article once (``StoreFiles._save``) and pushes the action on the undo stack; if
+the save fails the changes are rolled back, so memory and the undo stack never claim what
+the disk does not hold. Undo and redo replay an action's ``before`` or ``after`` side the
+same way. A batch defers the saves to one write per article and one undo step.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from store.article_files import RECORD_CLASS
+from store.errors import StoreError
+from store.history import Action, Change, History
+from store.persistence import StoreFiles
+from store.records import ArticleStatus
+from store.schema import Schema
+from store.stored_article import StoredArticle
+
+# Actions that are annotation work: the first one by a person moves a new article to
+# "in progress" (accepting or rejecting a suggestion counts; machine suggestions do not).
+_ANNOTATING = {
+    "add_entity", "update_entity", "remove_entity",
+    "add_highlight", "update_highlight", "remove_highlight",
+    "add_event", "update_event", "remove_event",
+    "toggle_doc_label", "set_doc_labels",
+}
+
+
+def _suggestions_only(changes: list[Change]) -> bool:
+    """True when an action only adds or changes pending suggestions (machine work)."""
+    return bool(changes) and all(
+        c.table == "entities" and isinstance(c.after, dict) and c.after.get("status") == "pending"
+        for c in changes
+    )
+
+
+class _Pending:
+    """An action being built: its changes, and the articles it touched."""
+
+    def __init__(self, kind: str, article_id: str | None, description: str):
+        self.action = Action(kind, article_id, description)
+        self.articles: dict[str, StoredArticle] = {}
+
+
+class UndoableStore(StoreFiles):
+    """``StoreFiles`` plus the action machinery, undo/redo and batches."""
+
+    def __init__(self, root: Path, schema: Schema, annotator: str):
+        super().__init__(root, schema, annotator)
+        self._history = History()
+        # The undo step a batch is building (None: no batch open).
+        self._batch_action: _Pending | None = None
+
+    # ================================================================== undo/redo
+    @property
+    def can_undo(self) -> bool:
+        return self._history.can_undo
+
+    @property
+    def can_redo(self) -> bool:
+        return self._history.can_redo
+
+    def undo(self) -> Action | None:
+        """Revert the last action and save at once; returns it (None: nothing to undo)."""
+        self._check_writable()
+        action = self._history.pop_undo()
+        if action is None:
+            return None
+        try:
+            self._replay(action, undo=True)
+        except BaseException:
+            self._history.done(action)
+            raise
+        self._history.undone(action)
+        return action
+
+    def redo(self) -> Action | None:
+        self._check_writable()
+        action = self._history.pop_redo()
+        if action is None:
+            return None
+        try:
+            self._replay(action, undo=False)
+        except BaseException:
+            self._history.undone(action)
+            raise
+        self._history.done(action)
+        return action
+
+    def _replay(self, action: Action, *, undo: bool) -> None:
+        """Apply one side of an action and save every article it touched; on a failed
+        save, put memory (and the files already written) back as they were."""
+        changes = list(reversed(action.changes)) if undo else action.changes
+        touched: dict[str, StoredArticle] = {}
+        for change in changes:
+            art = self._writable_article(change.article_id)
+            touched[art.id] = art
+        applied: list[Change] = []
+        saved: list[StoredArticle] = []
+        try:
+            for change in changes:
+                art = touched[change.article_id]
+                self._apply_change(art, change, change.before if undo else change.after)
+                applied.append(change)
+            for art in touched.values():
+                self._save(art)
+                saved.append(art)
+        except BaseException:
+            for change in reversed(applied):
+                art = touched[change.article_id]
+                self._apply_change(art, change, change.after if undo else change.before)
+            for art in saved:  # put back what an earlier file of this step already holds
+                with contextlib.suppress(StoreError):
+                    self._save(art)
+            raise
+
+    # ================================================================== batch
+    @contextlib.contextmanager
+    def batch(self, description: str = "batch") -> Iterator[None]:
+        """Group many mutations (an import, a suggestion run) into one write per article
+        and one undo step. Files are written when the block exits, even on error."""
+        if self._batch is not None:
+            yield
+            return
+        self._check_writable()
+        self._batch = {}
+        self._batch_action = _Pending("batch", None, description)
+        try:
+            yield
+        finally:
+            dirty, self._batch = self._batch, None
+            pending, self._batch_action = self._batch_action, None
+            self._finish_batch(dirty, pending)
+
+    def _finish_batch(self, dirty: dict[str, StoredArticle], pending: _Pending | None) -> None:
+        """Write every article the batch touched. An article whose save fails (disk full…)
+        gets its batch changes undone in memory and left out of the undo step, so memory and
+        the undo stack never claim what the disk does not hold; the first error is raised
+        after the others were written."""
+        failed: dict[str, StoreError] = {}
+        for art in dirty.values():
+            try:
+                self._save(art)
+            except StoreError as exc:
+                failed[art.id] = exc
+        changes = pending.action.changes if pending is not None else []
+        if failed:
+            for change in reversed(changes):
+                if change.article_id in failed:
+                    self._apply_change(dirty[change.article_id], change, change.before)
+            changes[:] = [c for c in changes if c.article_id not in failed]
+        if pending is not None and changes:
+            ids = pending.action.article_ids
+            pending.action.article_id = ids[0] if len(ids) == 1 else None
+            self._history.push(pending.action)
+        if failed:
+            raise next(iter(failed.values()))
+
+    # ================================================================== actions
+    @contextlib.contextmanager
+    def _action(self, kind: str, art: StoredArticle, description: str) -> Iterator[_Pending]:
+        """Collect one action's changes; then save (or defer to the batch) and record it.
+        If the save fails the in-memory article is rolled back, so memory never claims
+        what the disk does not hold."""
+        pending = _Pending(kind, art.id, description)
+        pending.articles[art.id] = art
+        try:
+            yield pending
+        except BaseException:
+            for change in reversed(pending.action.changes):
+                self._apply_change(pending.articles[change.article_id], change, change.before)
+            raise
+        # Only a person's work starts an article and credits the annotator: pending
+        # suggestions from a gazetteer, a model or an import leave it "new", unclaimed.
+        machine_only = _suggestions_only(pending.action.changes)
+        if (kind in _ANNOTATING and art.annotations.status == ArticleStatus.NEW
+                and not machine_only):
+            self._change_value(pending, art, "status", ArticleStatus.IN_PROGRESS.value)
+        if not pending.action.changes:
+            return
+        new_annotator = not machine_only and self.annotator not in art.annotations.annotators
+        if new_annotator:
+            art.annotations.annotators.append(self.annotator)
+        if self._batch is not None and self._batch_action is not None:
+            self._batch[art.id] = art
+            self._batch_action.action.changes.extend(pending.action.changes)
+            return
+        stamps = (art.created, art.modified)
+        try:
+            self._save(art)
+        except BaseException:
+            for change in reversed(pending.action.changes):
+                self._apply_change(pending.articles[change.article_id], change, change.before)
+            if new_annotator:
+                art.annotations.annotators.remove(self.annotator)
+            art.created, art.modified = stamps
+            raise
+        self._history.push(pending.action)
+
+    def _change_record(self, pending: _Pending, art: StoredArticle, table: str,
+                       record_id: str, data: dict[str, Any] | None) -> None:
+        before = art._docs[table].get(record_id)
+        index = art.find(table, record_id)
+        change = Change(art.id, table, record_id, before, data,
+                        index if index is not None else len(getattr(art.annotations, table)))
+        pending.action.changes.append(change)
+        self._apply_record(art, table, record_id, data, index)
+
+    def _change_value(self, pending: _Pending, art: StoredArticle, table: str,
+                      value: Any) -> None:
+        before = (art.annotations.status.value if table == "status"
+                  else list(art.annotations.doc_labels))
+        if before == value:
+            return
+        change = Change(art.id, table, None, before, value)
+        pending.action.changes.append(change)
+        self._apply_change(art, change, value)
+
+    def _apply_change(self, art: StoredArticle, change: Change, value: Any) -> None:
+        if change.table == "status":
+            art.annotations.status = ArticleStatus(value)
+        elif change.table == "doc_labels":
+            art.annotations.doc_labels = list(value)
+        else:
+            index = art.find(change.table, change.record_id)  # type: ignore[arg-type]
+            self._apply_record(art, change.table, change.record_id,  # type: ignore[arg-type]
+                               value, index if index is not None else change.index)
+
+    def _apply_record(self, art: StoredArticle, table: str, record_id: str,
+                      data: dict[str, Any] | None, index: int | None) -> None:
+        """Set (``data``) or drop (None) one record in memory: both the record object and
+        the raw document ``_save`` writes, keeping its TinyDB id (a new one gets the next)."""
+        records = getattr(art.annotations, table)
+        pos = art.find(table, record_id)
+        if data is None:
+            if pos is not None:
+                del records[pos]
+            art._docs[table].pop(record_id, None)
+            return
+        rec = RECORD_CLASS[table].from_dict(copy.deepcopy(data))
+        if pos is not None:
+            records[pos] = rec
+        else:
+            at = len(records) if index is None else min(index, len(records))
+            records.insert(at, rec)
+        if record_id not in art._doc_ids[table]:
+            art._doc_ids[table][record_id] = max(art._doc_ids[table].values(), default=0) + 1
+        art._docs[table][record_id] = data
