@@ -26,6 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from store.disk_changes import ArticleReloaded, DiskChanges, DiskTracker
 from store.drift import DriftReport, reanchor
 from store.errors import StoreError
 from store.history import Action, Change, History
@@ -173,6 +174,9 @@ class Store:
         self._batch_action: _Pending | None = None
         self._pending: _Pending | None = None
         self.closed = False
+        # Hook (store/disk_changes.py): what each article file was when read or written,
+        # so a file changed by git or another tool is reloaded, never overwritten.
+        self._disk = DiskTracker(self, _build_article)
 
     # ================================================================== opening
     @classmethod
@@ -306,7 +310,7 @@ class Store:
     def _parse_file(self, name: str) -> dict[str, Any] | None:
         path = self.articles_dir / name
         try:
-            data = read_json(path)
+            data = self._disk.read_json(name)  # hook: remembers the file's identity
             head = _check_article_file(data, path)
         except StoreError as exc:
             self._damaged[name] = exc
@@ -412,6 +416,7 @@ class Store:
                ) -> StoredArticle:
         """Bind an article's corpus text. Runs the drift check when it is stored; the file
         is created on the first write. A damaged article comes back with ``error`` set."""
+        self._disk.attached(article_id, text)  # hook: a reload is re-anchored onto it
         try:
             art = self._load(article_id)
         except StoreError as exc:
@@ -498,6 +503,8 @@ class Store:
             return None
         try:
             self._replay(action, undo=True)
+        except ArticleReloaded:
+            raise  # hook: the reload dropped this article's history, the step included
         except BaseException:
             self._history.done(action)
             raise
@@ -511,6 +518,8 @@ class Store:
             return None
         try:
             self._replay(action, undo=False)
+        except ArticleReloaded:
+            raise  # hook: the reload dropped this article's history, the step included
         except BaseException:
             self._history.undone(action)
             raise
@@ -521,7 +530,7 @@ class Store:
         changes = list(reversed(action.changes)) if undo else action.changes
         touched: dict[str, StoredArticle] = {}
         for change in changes:
-            art = self._writable_article(change.article_id)
+            art = self._writable_article(change.article_id, replay=True)
             touched[art.id] = art
         applied: list[Change] = []
         saved: list[StoredArticle] = []
@@ -771,6 +780,12 @@ class Store:
         with self._action("set_status", art, f"mark {status.value.replace('_', ' ')}") as act:
             self._change_value(act, art, "status", status.value)
 
+    def sync_with_disk(self, open_ids: list[str] | tuple[str, ...] = ()) -> DiskChanges:
+        """Follow changes made to the store folder by git or another tool: changed files
+        are read again, articles in memory reloaded (``open_ids``' files are looked at
+        on every call, the folder when it changed). See store/disk_changes.py."""
+        return self._disk.poll(open_ids)
+
     def close(self) -> None:
         """Release the lock. Everything is already saved; safe to call twice."""
         if self.closed:
@@ -795,7 +810,7 @@ class Store:
         if self.read_only:
             raise StoreError(f"not saved: {self.read_only_reason}", self.root)
 
-    def _writable_article(self, article_id: str) -> StoredArticle:
+    def _writable_article(self, article_id: str, *, replay: bool = False) -> StoredArticle:
         self._check_writable()
         art = self._load(article_id)  # raises the file's error when damaged
         if art is None:
@@ -803,6 +818,9 @@ class Store:
                              " meta) before annotating it")
         if art.error is not None:
             raise art.error
+        # Hook (store/disk_changes.py): a file changed on disk is reloaded first (or, for
+        # an undo/redo, the step refused); a file now damaged raises.
+        self._disk.check_before_write(art, replay=replay)
         return art
 
     def _record(self, art: StoredArticle, table: str, record_id: str) -> dict[str, Any]:
@@ -959,10 +977,13 @@ class Store:
         for table in RECORD_TABLES:
             ids = art._doc_ids[table]
             layout[table] = {str(ids[rid]): data for rid, data in art._docs[table].items()}
+        text = dumps(layout)
+        self._disk.check_before_save(art)  # hook: never overwrite a file changed on disk
         try:
-            atomic_write_text(art.path, dumps(layout), dir_fd=self._dir_fd)
+            atomic_write_text(art.path, text, dir_fd=self._dir_fd)
         except OSError as exc:
             raise StoreError(f"could not save: {exc.strerror or exc}", art.path) from None
+        self._disk.saved(art, text)  # hook: remember what is on disk now
         art.exists = True
         self._files.add(art.path.name)
         self._id_to_file.setdefault(art.id, art.path.name)
