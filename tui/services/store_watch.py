@@ -12,6 +12,7 @@ thread is needed; the folder is listed again only when its own stat changed.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,6 +42,11 @@ class StoreWatch:
     def __init__(self, workspace: Any) -> None:
         self.workspace = workspace
         self._names: dict[str, str] | None = None  # file name -> id, from the summary
+        store = workspace.store
+        if store is not None and not store.closed:
+            # The first look lists the folder: what later looks compare with.
+            with contextlib.suppress(StoreError, OSError):
+                store.sync_with_disk()
 
     def poll(self, open_id: str | None) -> StoreUpdate | None:
         """Look once; None when nothing changed (or there is no store to look at)."""
