@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING, Any
 
 from store.errors import StoreError
 from store.records import ArticleAnnotations
+from store.regular_files import kind_of
 from store.storage import parse_json_bytes
 
 if TYPE_CHECKING:  # only for type hints: store.store imports this module at run time
@@ -96,8 +97,10 @@ def _sha256(raw: bytes) -> str | None:
 def read_with_identity(path: Path) -> tuple[bytes, FileIdentity]:
     """The file's bytes and its identity, consistent with each other: the stat is taken
     on the open descriptor before and after reading, and a file rewritten meanwhile is read
-    again. Only a regular file is read (a FIFO named ``*.json`` would block forever)."""
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    again. Only a regular file is read, never blocking (as store.regular_files does: a FIFO
+    named ``*.json`` would block forever)."""
+    flags = (os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+             | getattr(os, "O_CLOEXEC", 0))
     for _ in range(_READ_RETRIES):
         try:
             fd = os.open(path, flags)
@@ -106,7 +109,8 @@ def read_with_identity(path: Path) -> tuple[bytes, FileIdentity]:
         try:
             before = os.fstat(fd)
             if not stat_module.S_ISREG(before.st_mode):
-                raise StoreError("not a regular file; left untouched", path)
+                raise StoreError("cannot read store file: not a regular file"
+                                 f" ({kind_of(before.st_mode)}); left untouched", path)
             chunks = []
             while chunk := os.read(fd, 1 << 20):
                 chunks.append(chunk)
