@@ -26,6 +26,7 @@ from store.article_files import (
     article_filename,
     check_article_file,
 )
+from store.disk_changes import DiskTracker
 from store.errors import StoreError
 from store.lock import StoreLock
 from store.paths import resolve_store_dir
@@ -58,6 +59,9 @@ class StoreFiles:
         # Articles whose save is deferred until the open batch ends (None: no batch).
         self._batch: dict[str, StoredArticle] | None = None
         self.closed = False
+        # Hook (store/disk_changes.py): what each article file was when read or written,
+        # so a file changed by git or another tool is reloaded, never overwritten.
+        self._disk = DiskTracker(self, build_article)
 
     # ================================================================== opening
     @classmethod
@@ -191,7 +195,7 @@ class StoreFiles:
     def _parse_file(self, name: str) -> dict[str, Any] | None:
         path = self.articles_dir / name
         try:
-            data = read_json(path)
+            data = self._disk.read_json(name)  # hook: remembers the file's identity
             head = check_article_file(data, path)
         except StoreError as exc:
             self._damaged[name] = exc
@@ -261,7 +265,7 @@ class StoreFiles:
         if self.read_only:
             raise StoreError(f"not saved: {self.read_only_reason}", self.root)
 
-    def _writable_article(self, article_id: str) -> StoredArticle:
+    def _writable_article(self, article_id: str, *, replay: bool = False) -> StoredArticle:
         self._check_writable()
         art = self._load(article_id)  # raises the file's error when damaged
         if art is None:
@@ -269,6 +273,9 @@ class StoreFiles:
                              " meta) before annotating it")
         if art.error is not None:
             raise art.error
+        # Hook (store/disk_changes.py): a file changed on disk is reloaded first (or, for
+        # an undo/redo, the step refused); a file now damaged raises.
+        self._disk.check_before_write(art, replay=replay)
         return art
 
     def _save(self, art: StoredArticle) -> None:
@@ -301,10 +308,13 @@ class StoreFiles:
         for table in RECORD_TABLES:
             ids = art._doc_ids[table]
             layout[table] = {str(ids[rid]): data for rid, data in art._docs[table].items()}
+        text = dumps(layout)
+        self._disk.check_before_save(art)  # hook: never overwrite a file changed on disk
         try:
-            atomic_write_text(art.path, dumps(layout), dir_fd=self._dir_fd)
+            atomic_write_text(art.path, text, dir_fd=self._dir_fd)
         except OSError as exc:
             raise StoreError(f"could not save: {exc.strerror or exc}", art.path) from None
+        self._disk.saved(art, text)  # hook: remember what is on disk now
         art.exists = True
         self._files.add(art.path.name)
         self._id_to_file.setdefault(art.id, art.path.name)

@@ -95,6 +95,12 @@ def read_json(path: Path) -> Any:
         raw = read_regular_bytes(path)
     except OSError as exc:
         raise StoreError(f"cannot read store file: {exc.strerror or exc}", path) from None
+    return parse_json_bytes(raw, path)
+
+
+def parse_json_bytes(raw: bytes, path: Path) -> Any:
+    """The parsing half of :func:`read_json`, for bytes already read (the store reads an
+    article file once and both parses and fingerprints those bytes: store.disk_changes)."""
     if not raw.strip():
         raise StoreError("store file is empty (damaged); left untouched", path)
     try:

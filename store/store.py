@@ -40,6 +40,7 @@ from store.article_files import (
     check_article_file,
     text_sha256,
 )
+from store.disk_changes import DiskChanges
 from store.drift import DriftReport, reanchor
 from store.errors import StoreError
 from store.history import Action, Change
@@ -132,6 +133,7 @@ class Store(AnnotatingStore):
                ) -> StoredArticle:
         """Bind an article's corpus text. Runs the drift check when it is stored; the file
         is created on the first write. A damaged article comes back with ``error`` set."""
+        self._disk.attached(article_id, text)  # hook: a reload is re-anchored onto it
         try:
             art = self._load(article_id)
         except StoreError as exc:
@@ -152,6 +154,12 @@ class Store(AnnotatingStore):
         return art
 
     # ================================================================== drift
+    def sync_with_disk(self, open_ids: list[str] | tuple[str, ...] = ()) -> DiskChanges:
+        """Follow changes made to the store folder by git or another tool: changed files
+        are read again, articles in memory reloaded (``open_ids``' files are looked at
+        on every call, the folder when it changed). See store/disk_changes.py."""
+        return self._disk.poll(open_ids)
+
     def reconcile(self, article_id: str, corpus_text: str) -> DriftReport:
         """Re-anchor a stored article's spans onto changed corpus text.
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from store.article_files import RECORD_CLASS
+from store.disk_changes import ArticleReloaded
 from store.errors import StoreError
 from store.history import Action, Change, History
 from store.persistence import StoreFiles
@@ -76,6 +77,8 @@ class UndoableStore(StoreFiles):
             return None
         try:
             self._replay(action, undo=True)
+        except ArticleReloaded:
+            raise  # hook: the reload dropped this article's history, the step included
         except BaseException:
             self._history.done(action)
             raise
@@ -89,6 +92,8 @@ class UndoableStore(StoreFiles):
             return None
         try:
             self._replay(action, undo=False)
+        except ArticleReloaded:
+            raise  # hook: the reload dropped this article's history, the step included
         except BaseException:
             self._history.undone(action)
             raise
@@ -101,7 +106,7 @@ class UndoableStore(StoreFiles):
         changes = list(reversed(action.changes)) if undo else action.changes
         touched: dict[str, StoredArticle] = {}
         for change in changes:
-            art = self._writable_article(change.article_id)
+            art = self._writable_article(change.article_id, replay=True)
             touched[art.id] = art
         applied: list[Change] = []
         saved: list[StoredArticle] = []

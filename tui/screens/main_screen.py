@@ -17,6 +17,7 @@ from textual.widgets import Input
 from tui.rtl.glyphs import printable
 from tui.screens.annotating import AnnotatingScreen
 from tui.services.article_session import ArticleSession
+from tui.services.store_watch import STORE_WATCH_SECONDS, StoreWatch
 from tui.widgets.article_list import STATUS_NAMES, ArticleList, Entries, Entry
 from tui.widgets.key_hints import KeyHints
 from tui.widgets.reader import Reader
@@ -82,6 +83,9 @@ class MainScreen(AnnotatingScreen):
         articles.focus()
         for message in app.startup_notices:
             self.notify(message, severity="warning", timeout=8)
+        if app.store is not None:  # follow git pulls and other tools: _watch_store
+            self._store_watch = StoreWatch(app)
+            self.set_interval(STORE_WATCH_SECONDS, self._watch_store)
         if app.indexing is not None:
             app.indexing.start()
             self._index_timer = self.set_interval(INDEX_PULL_SECONDS, self._pull_index)
@@ -157,6 +161,23 @@ class MainScreen(AnnotatingScreen):
         tags = self.query_one(TagList)
         if not tags.has_focus:
             tags.select_offset(target.start, target.end)
+
+    # ------------------------------------------------------------------ store changed on disk
+    def _watch_store(self) -> None:
+        """The store folder changed under the app (tui/services/store_watch.py): the
+        list's rows and the open article follow, with one notice."""
+        if self._busy:
+            return  # a background job owns the store until it is done
+        update = self._store_watch.poll(self.current_id)
+        if update is None:
+            return
+        articles = self.query_one(ArticleList)
+        for article_id, (status, counts) in update.rows.items():
+            articles.update_entry(article_id, status=status, counts=counts)
+        if update.open_reloaded and self.session is not None:
+            self._repaint_annotations()
+        if update.notice:
+            self.notify(update.notice, severity=update.severity, timeout=6)  # type: ignore[arg-type]
 
     # ------------------------------------------------------------------ list filter/search
     @on(ArticleList.FilterChanged)
