@@ -313,19 +313,14 @@ class Corpus:
     # -- opening --------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: str | Path, *, index_dir: str | Path | None = None,
-             progress: Any = None) -> Corpus:
-        """Open a folder of ``.txt`` pages, a ``.jsonl`` file or a single page.
+    def open(cls, path: str | Path) -> Corpus:
+        """Open a folder of ``.txt`` pages, a ``.jsonl`` file or a single page, reading
+        every article (for the lazy on-disk index use ``store.corpus_index.open_corpus``,
+        which builds on this module and so is not reached from here).
 
         Raises ``CorpusError`` when the path itself is unusable (missing, not a corpus, an
-        empty folder or file); problems with single articles go to ``errors``. With
-        ``index_dir`` the lazy index of ``store.corpus_index`` kept there is used (and built
-        or updated, calling ``progress(done, total)`` meanwhile) instead of a full scan.
+        empty folder or file); problems with single articles go to ``errors``.
         """
-        if index_dir is not None:
-            from store.corpus_index import open_corpus
-
-            return open_corpus(path, index_dir, progress=progress)
         source = Path(path).expanduser()
         if not source.exists():
             raise CorpusError("no such file or folder", source)

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-import store.corpus_index as ci
+from store import index_folder, index_jsonl, index_workers
 from store.corpus import Corpus
-from store.corpus_index import Batch, index_file, read_index, start_index, write_index
+from store.corpus_index import Batch, index_file, open_corpus, read_index, start_index, write_index
+from store.index_format import DERIVED_COLUMNS, META_COLUMNS
 from store.synthetic import seed_sentences, write_corpus
 
 SENTENCES = seed_sentences()
@@ -24,8 +25,8 @@ def _fields(corpus: Corpus) -> list[tuple]:
 
 @pytest.fixture
 def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(ci, "_CHUNK_BYTES", 20_000)
-    monkeypatch.setattr(ci, "_CHUNK_PAGES", 7)
+    monkeypatch.setattr(index_jsonl, "_CHUNK_BYTES", 20_000)
+    monkeypatch.setattr(index_folder, "_CHUNK_PAGES", 7)
 
 
 def test_jsonl_build_appends_batches_in_file_order(tmp_path: Path, small_chunks: None):
@@ -75,13 +76,13 @@ def test_cancelled_jsonl_build_resumes_where_it_stopped(tmp_path: Path, small_ch
 
 def test_parallel_jsonl_build_matches_a_full_parse(tmp_path: Path, small_chunks: None,
                                                    monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setattr(ci, "_PARALLEL_BYTES", 1)
+    monkeypatch.setattr(index_jsonl, "_PARALLEL_BYTES", 1)
     path = write_corpus(tmp_path / "c.jsonl", 300, "jsonl", seed=5, sentences=SENTENCES)
     with path.open("a", encoding="utf-8") as handle:
         handle.write('{"id": "a000003", "text": "مكرر"}\n{"broken\n')
     build = start_index(path, tmp_path / "cache")
     build.start_workers(2)
-    assert isinstance(build._executor, ci._ProcessWorkers)
+    assert isinstance(build._executor, index_workers._ProcessWorkers)
     final = build.run()
     full = Corpus.open(path)
     assert _fields(final) == _fields(full)
@@ -124,7 +125,7 @@ def test_cancelled_folder_build_rereads_only_what_it_missed(tmp_path: Path,
 
 @pytest.mark.parametrize("title", ["عنوان\x00بصفر", "\x01", "", None])
 def test_odd_values_survive_the_column_format(tmp_path: Path, title: str | None):
-    columns = {name: ["x", "y"] for name in (*ci._META_COLUMNS, *ci._DERIVED)}
+    columns = {name: ["x", "y"] for name in (*META_COLUMNS, *DERIVED_COLUMNS)}
     columns["title"] = [title, "عادي"]
     columns["line"] = [1, 2**40]
     columns["offset"] = [0, 5]
@@ -139,7 +140,7 @@ def test_odd_values_survive_the_column_format(tmp_path: Path, title: str | None)
 
 def test_index_header_names_every_column_and_its_checksum(tmp_path: Path):
     path = write_corpus(tmp_path / "c.jsonl", 20, "jsonl", seed=8, sentences=SENTENCES)
-    Corpus.open(path, index_dir=tmp_path / "cache")
+    open_corpus(path, tmp_path / "cache")
     head = json.loads(index_file(tmp_path / "cache", path).read_bytes().split(b"\n", 1)[0])
     assert head["count"] == 20 and {"id", "title", "key", "site", "offset"} <= set(
         head["columns"])
@@ -148,7 +149,7 @@ def test_index_header_names_every_column_and_its_checksum(tmp_path: Path):
 
 def test_indexed_folder_shows_its_rows_before_listing_then_swaps_in_changes(tmp_path: Path):
     pages = write_corpus(tmp_path / "pages", 20, "txt", seed=9, sentences=SENTENCES)
-    Corpus.open(pages, index_dir=tmp_path / "cache")
+    open_corpus(pages, tmp_path / "cache")
     files = sorted(pages.glob("*.txt"))
     files[0].unlink()
     (pages / "zz_new.txt").write_text("عنوان جديد\n\nنص جديد للمقال.\n", encoding="utf-8")
@@ -195,7 +196,7 @@ def test_workers_end_when_the_app_is_killed(tmp_path: Path):
 
     script = (
         "import os, sys, time\n"
-        "from store.corpus_index import _pool\n"
+        "from store.index_workers import _pool\n"
         "pool = _pool(1)\n"
         "pool.submit(os.getpid).result()\n"
         "print(pool.submit(os.getpid).result(), flush=True)\n"

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from store.corpus import Corpus, date_and_time
-from store.corpus_index import index_file, scan_jsonl_line
+from store.corpus_index import index_file, open_corpus, scan_jsonl_line
 from store.dates import parse_date
 from store.synthetic import generate, seed_sentences, write_corpus
 
@@ -37,10 +37,10 @@ def jsonl(tmp_path: Path) -> Path:
 
 def test_folder_index_matches_a_full_scan_and_is_reused(pages: Path, tmp_path: Path):
     cache = tmp_path / "cache"
-    first = Corpus.open(pages, index_dir=cache)
+    first = open_corpus(pages, cache)
     assert first.index.mode == "built" and first.index.reread == 60
     assert _fields(first) == _fields(Corpus.open(pages))
-    second = Corpus.open(pages, index_dir=cache)
+    second = open_corpus(pages, cache)
     assert second.index.mode == "fresh" and second.index.reread == 0
     assert _fields(second) == _fields(first)
     # load() still gives the cleaned text whose hash the index recorded
@@ -51,7 +51,7 @@ def test_folder_index_matches_a_full_scan_and_is_reused(pages: Path, tmp_path: P
 
 def test_folder_rereads_only_changed_files_and_drops_deleted(pages: Path, tmp_path: Path):
     cache = tmp_path / "cache"
-    Corpus.open(pages, index_dir=cache)
+    open_corpus(pages, cache)
     files = sorted(pages.glob("*.txt"))
     changed = files[3]
     changed.write_text("عنوان جديد تماما للمقال\n\nنص المقال الجديد بعد التعديل الكامل.\n",
@@ -60,7 +60,7 @@ def test_folder_rereads_only_changed_files_and_drops_deleted(pages: Path, tmp_pa
     files[10].unlink()
     (pages / "zz_new.txt").write_text("مقال مضاف\n\nفقرة أولى في مقال مضاف حديثا.\n",
                                       encoding="utf-8")
-    corpus = Corpus.open(pages, index_dir=cache)
+    corpus = open_corpus(pages, cache)
     assert corpus.index.mode == "updated"
     assert corpus.index.reread == 2 and corpus.index.removed == 1
     assert corpus.meta(changed.stem).title == "عنوان جديد تماما للمقال"
@@ -71,8 +71,8 @@ def test_folder_rereads_only_changed_files_and_drops_deleted(pages: Path, tmp_pa
 def test_bad_pages_are_remembered_as_errors(pages: Path, tmp_path: Path):
     cache = tmp_path / "cache"
     (pages / "bad.txt").write_bytes(b"\xff\xfe\x00\x01binary")
-    first = Corpus.open(pages, index_dir=cache)
-    second = Corpus.open(pages, index_dir=cache)
+    first = open_corpus(pages, cache)
+    second = open_corpus(pages, cache)
     assert second.index.mode == "fresh"
     assert [str(e) for e in second.errors] == [str(e) for e in first.errors]
     assert any("bad.txt" in str(e) for e in second.errors) and "bad" not in second
@@ -81,7 +81,7 @@ def test_bad_pages_are_remembered_as_errors(pages: Path, tmp_path: Path):
 @pytest.mark.parametrize("damage", ["truncate", "flip", "garbage", "version"])
 def test_a_damaged_index_is_rebuilt_never_trusted(pages: Path, tmp_path: Path, damage: str):
     cache = tmp_path / "cache"
-    good = _fields(Corpus.open(pages, index_dir=cache))
+    good = _fields(open_corpus(pages, cache))
     path = index_file(cache, pages)
     raw = path.read_bytes()
     if damage == "truncate":
@@ -97,16 +97,16 @@ def test_a_damaged_index_is_rebuilt_never_trusted(pages: Path, tmp_path: Path, d
         meta = json.loads(head)
         meta["version"] = 999
         path.write_bytes(json.dumps(meta).encode() + b"\n" + body)
-    corpus = Corpus.open(pages, index_dir=cache)
+    corpus = open_corpus(pages, cache)
     assert corpus.index.mode == "rebuilt" and corpus.index.problem
     assert _fields(corpus) == good
 
 
 def test_jsonl_index_matches_full_parse(jsonl: Path, tmp_path: Path):
     cache = tmp_path / "cache"
-    first = Corpus.open(jsonl, index_dir=cache)
+    first = open_corpus(jsonl, cache)
     assert _fields(first) == _fields(Corpus.open(jsonl))
-    again = Corpus.open(jsonl, index_dir=cache)
+    again = open_corpus(jsonl, cache)
     assert again.index.mode == "fresh" and _fields(again) == _fields(first)
     article = again.load(again.articles[123].id)
     assert article.meta.title == again.articles[123].title
@@ -114,12 +114,12 @@ def test_jsonl_index_matches_full_parse(jsonl: Path, tmp_path: Path):
 
 def test_jsonl_append_reads_only_new_lines(jsonl: Path, tmp_path: Path):
     cache = tmp_path / "cache"
-    Corpus.open(jsonl, index_dir=cache)
+    open_corpus(jsonl, cache)
     with jsonl.open("a", encoding="utf-8") as handle:
         handle.write(json.dumps({"id": "late", "title": "خبر متأخر", "date": "2024-05-01",
                                  "text": "خبر متأخر\n\nنص الخبر"}, ensure_ascii=False) + "\n")
         handle.write(json.dumps({"id": "a000001", "text": "نسخة مكررة"}) + "\n")
-    corpus = Corpus.open(jsonl, index_dir=cache)
+    corpus = open_corpus(jsonl, cache)
     assert corpus.index.mode == "appended" and corpus.index.reread == 1
     assert corpus.meta("late").date == "2024-05-01" and corpus.meta("late").line == 301
     assert any("duplicate id 'a000001'" in str(e) for e in corpus.errors)
@@ -128,13 +128,13 @@ def test_jsonl_append_reads_only_new_lines(jsonl: Path, tmp_path: Path):
 
 def test_jsonl_rewritten_in_place_is_reindexed(jsonl: Path, tmp_path: Path):
     cache = tmp_path / "cache"
-    Corpus.open(jsonl, index_dir=cache)
+    open_corpus(jsonl, cache)
     lines = jsonl.read_text(encoding="utf-8").splitlines()
     record = json.loads(lines[0])
     record["title"] = "عنوان معدل"
     lines[0] = json.dumps(record, ensure_ascii=False)
     jsonl.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    corpus = Corpus.open(jsonl, index_dir=cache)
+    corpus = open_corpus(jsonl, cache)
     assert corpus.index.mode == "updated"
     assert corpus.meta("a000000").title == "عنوان معدل"
     assert _fields(corpus) == _fields(Corpus.open(jsonl))
@@ -153,7 +153,7 @@ def test_jsonl_bad_records_are_reported_like_the_full_parse(tmp_path: Path):
         '{"id": 7, "meta": {"text": "nested"}, "text": "\\"quoted\\" text", "date": "15/03/2023"}',
     ]
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
-    indexed = Corpus.open(path, index_dir=tmp_path / "cache")
+    indexed = open_corpus(path, tmp_path / "cache")
     full = Corpus.open(path)
     assert _fields(indexed) == _fields(full)
     assert [str(e) for e in indexed.errors] == [str(e) for e in full.errors]

@@ -40,8 +40,8 @@ import json, sys, time
 t0 = time.perf_counter()
 mode, corpus, store = sys.argv[1], sys.argv[2], sys.argv[3]
 if mode == "open":
-    from store.corpus import Corpus
-    c = Corpus.open(corpus, index_dir=store + "/.warraq-cache")
+    from store.corpus_index import open_corpus
+    c = open_corpus(corpus, store + "/.warraq-cache")
     n, how = len(c), c.index.mode
 elif mode == "app":
     import asyncio
@@ -82,10 +82,10 @@ def bench_open(corpus: Path, store: Path, label: str, per_k: bool = False) -> No
 
 
 def bench_search(corpus: Path, store: Path) -> None:
-    from store.corpus import Corpus
+    from store.corpus_index import open_corpus
     from tui.widgets.article_list import ArticleList, Entries
 
-    c = Corpus.open(corpus, index_dir=store / ".warraq-cache")
+    c = open_corpus(corpus, store / ".warraq-cache")
     cols = c.articles.columns
     # What the app builds (WarraqApp.entries): the list's columns, from the index's.
     entries = Entries.from_columns(cols["id"], cols["title"], cols["date"], cols["site"],

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 import store.corpus_index as ci
+from store import index_folder, index_jsonl, index_workers
 from store.corpus import Corpus
 from store.synthetic import seed_sentences, write_corpus
 from tui.app import prepare_app
@@ -22,12 +23,12 @@ SENTENCES = seed_sentences()
 def slow_background_build(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every corpus counts as large (indexed behind the app), chunks are small, the work
     runs in the indexing thread itself, and each chunk takes a little while."""
-    monkeypatch.setattr(ci, "_PARALLEL_BYTES", 1)
-    monkeypatch.setattr(ci, "_PARALLEL_PAGES", 1)
-    monkeypatch.setattr(ci, "_CHUNK_BYTES", 30_000)
-    monkeypatch.setattr(ci, "_CHUNK_PAGES", 6)
-    monkeypatch.setattr(ci, "_cpus", lambda: 1)
-    scan, pages = ci._scan_range, ci._index_pages
+    monkeypatch.setattr(index_jsonl, "_PARALLEL_BYTES", 1)
+    monkeypatch.setattr(index_folder, "_PARALLEL_PAGES", 1)
+    monkeypatch.setattr(index_jsonl, "_CHUNK_BYTES", 30_000)
+    monkeypatch.setattr(index_folder, "_CHUNK_PAGES", 6)
+    monkeypatch.setattr(index_workers, "_cpus", lambda: 1)
+    scan, pages = index_jsonl._scan_range, index_folder._index_pages
 
     def slow_scan(*args):
         time.sleep(0.1)
@@ -37,8 +38,8 @@ def slow_background_build(monkeypatch: pytest.MonkeyPatch) -> None:
         time.sleep(0.25)
         return pages(*args)
 
-    monkeypatch.setattr(ci, "_scan_range", slow_scan)
-    monkeypatch.setattr(ci, "_index_pages", slow_pages)
+    monkeypatch.setattr(index_jsonl, "_scan_range", slow_scan)
+    monkeypatch.setattr(index_folder, "_index_pages", slow_pages)
 
 
 async def _until_indexed(app, pilot, seen: dict[str, set]) -> None:
