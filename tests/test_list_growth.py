@@ -10,15 +10,8 @@ from dataclasses import dataclass, field
 from textual.app import App, ComposeResult
 
 from store.arabic import normalize
-from tui.widgets.article_list import (
-    RESORT_DELAY,
-    SORT_ORDERS,
-    ArticleList,
-    Entries,
-    Entry,
-    normalize_titles,
-    site_names,
-)
+from tui.services.list_model import SORT_ORDERS, Entries, Entry, normalize_titles, site_names
+from tui.widgets.article_list import RESORT_DELAY, ArticleList
 
 WORDS = ["بوتين", "الأسد", "موسكو", "قمة", "إيران", "سوريا", "روسيا", "الكرملين", "مدرسة"]
 SOURCES = ["سانا", "الجزيرة نت", None, "روسيا اليوم"]
