@@ -309,7 +309,12 @@ class Entries(Sequence[Entry]):
 
     # ------------------------------------------------------------------ sorting
     def _stamp(self, sort: str) -> tuple[int, ...]:
-        return tuple(self._versions[name] for name in _SORT_COLUMNS[sort])
+        """The versions of the columns ``sort`` reads (an unknown order is a ValueError,
+        as in ``_sorted``, not a KeyError from here)."""
+        columns = _SORT_COLUMNS.get(sort)
+        if columns is None:
+            raise ValueError(f"unknown sort order {sort!r}")
+        return tuple(self._versions[name] for name in columns)
 
     def order(self, sort: str) -> list[int]:
         """All rows in ``sort`` order (stable: ties keep corpus order), sorted now if the
