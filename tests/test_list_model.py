@@ -1,28 +1,39 @@
-"""The article list's columns (``Entries``) and a list that grows and changes while the
-corpus is indexed: rows appended or corrected keep the cursor on its article and the
-filter, search and sort what a fresh list would show."""
+"""The article list's model without a screen (``tui.services.list_columns`` and
+``tui.services.list_model``): column building, sort orders and their ranks, the byte masks
+a search is worked out with, and ``ListModel``'s answers, checked against the plain way of
+working them out (one normalize per title, one sort with tuple keys). No Textual: these
+run in well under a second."""
 
 from __future__ import annotations
 
 import random
+import subprocess
+import sys
 from dataclasses import dataclass, field
 
-from textual.app import App, ComposeResult
+import pytest
 
 from store.arabic import normalize
-from tui.widgets.article_list import (
-    RESORT_DELAY,
+from tui.services.list_model import (
+    REMEMBERED,
     SORT_ORDERS,
-    ArticleList,
     Entries,
     Entry,
-    normalize_titles,
-    site_names,
+    ListModel,
+    Match,
+    both,
+    drop_rows,
+    in_order,
+    mask_of,
+    rows_of,
+    search_key,
+    without,
 )
 
 WORDS = ["بوتين", "الأسد", "موسكو", "قمة", "إيران", "سوريا", "روسيا", "الكرملين", "مدرسة"]
 SOURCES = ["سانا", "الجزيرة نت", None, "روسيا اليوم"]
 STATUSES = ["new", "in_progress", "done", "skipped"]
+STATUS_RANK = {"new": 0, "in_progress": 1, "done": 2, "skipped": 3}
 
 
 @dataclass
@@ -31,307 +42,276 @@ class Summary:
     labels: dict[str, int] = field(default_factory=dict)
 
 
-def columns(n: int, seed: int = 1, start: int = 0):
+def make_entries(n: int, seed: int = 1) -> Entries:
+    """``n`` rows of random titles, dates (some missing), sources, statuses and counts."""
     rng = random.Random(seed)
-    ids = [f"a{i:05d}" for i in range(start, start + n)]
-    titles = [" ".join(rng.choice(WORDS) for _ in range(3)) for _ in range(n)]
-    dates = [rng.choice([None, f"2020-01-{rng.randint(1, 28):02d}"]) for _ in range(n)]
-    sources = [rng.choice(SOURCES) for _ in range(n)]
-    return ids, titles, dates, sources
+    return Entries.from_entries(
+        Entry(f"a{i:04d}", " ".join(rng.choice(WORDS) for _ in range(3)),
+              rng.choice([None, f"2020-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"]),
+              rng.choice(SOURCES), rng.choice(STATUSES),
+              rng.choice([{}, {}, {"PERS": 1}, {"GPE": 2}, {"PERS": 0}]))
+        for i in range(n))
 
 
-def summaries_for(ids: list[str], seed: int = 2) -> dict[str, Summary]:
-    rng = random.Random(seed)
-    return {aid: Summary(rng.choice(STATUSES), rng.choice([{}, {"PERS": 1}, {"GPE": 2}]))
-            for aid in ids if rng.random() < 0.3}
-
-
-def fresh_shown(entries: Entries, query: str, status, label, sort) -> list[str]:
-    """What the list should show, as ids, worked out the plain way (one normalize per
-    title, one sort with tuple keys), independently of the list's own machinery."""
+def plain_order(entries: Entries, sort: str) -> list[int]:
     rows = list(entries)
-    key = normalize(query.strip())
-    passing = [i for i, e in enumerate(rows)
-               if key in normalize(e.title) and (status is None or e.status == status)
-               and (label is None or e.counts.get(label))]
+    index = range(len(rows))
     if sort in ("date_desc", "date_asc"):
-        dated = [i for i in passing if rows[i].date]
-        dated.sort(key=lambda i: rows[i].date, reverse=sort == "date_desc")
-        passing = dated + [i for i in passing if not rows[i].date]
-    elif sort == "source":
-        passing.sort(key=lambda i: (rows[i].source is None, rows[i].source or "",
-                                    rows[i].date or ""))
-    elif sort == "status":
-        passing.sort(key=lambda i: ["new", "in_progress", "done", "skipped"].index(
-            rows[i].status))
-    return [rows[i].id for i in passing]
+        dated = sorted((i for i in index if rows[i].date), key=lambda i: rows[i].date or "",
+                       reverse=sort == "date_desc")
+        return dated + [i for i in index if not rows[i].date]
+    if sort == "source":
+        return sorted(index, key=lambda i: (rows[i].source is None, rows[i].source or "",
+                                            rows[i].date or ""))
+    if sort == "status":
+        return sorted(index, key=lambda i: STATUS_RANK.get(rows[i].status, 9))
+    return list(index)
 
 
-def shown_ids(widget: ArticleList) -> list[str]:
-    return [widget.entries.ids[i] for i in widget.shown]
+def plain_shown(entries: Entries, query: str, status: str | None, label: str | None,
+                sort: str) -> list[int]:
+    key = normalize(query.strip())
+    return [i for i in plain_order(entries, sort)
+            if key in normalize(entries.titles[i])
+            and (status is None or entries.statuses[i] == status)
+            and (label is None or entries.counts.get(i, {}).get(label))]
 
 
-# ---------------------------------------------------------------------- Entries
-def test_from_columns_takes_statuses_and_counts_from_summaries_only_for_annotated():
-    ids, titles, dates, sources = columns(50)
-    summaries = {"a00003": Summary("done", {"PERS": 2}), "a00007": Summary("skipped", {}),
-                 "gone": Summary("done", {"ORG": 1})}  # not in the corpus: ignored
-    entries = Entries.from_columns(ids, titles, dates, sources, summaries=summaries)
-    assert len(entries) == 50
-    assert entries.statuses.count("new") == 48
-    assert entries[3].status == "done" and entries[3].counts == {"PERS": 2}
-    assert entries[7].status == "skipped" and entries[7].counts == {}
-    assert entries.counts == {3: {"PERS": 2}}  # sparse: only annotated rows
-    assert entries[-1].id == "a00049" and entries[5].title == titles[5]
-    assert entries.labels() == ["PERS"]
+# ---------------------------------------------------------------------- columns
+def test_from_columns_takes_statuses_and_counts_only_for_summarized_rows():
+    summaries = {"b": Summary("done", {"PERS": 2}), "c": Summary("new", {})}
+    entries = Entries.from_columns(["a", "b", "c"], ["t1", "t2", "t3"], [None, "2020", None],
+                                   ["s", None, "s"], summaries=summaries)
+    assert entries.statuses == ["new", "done", "new"]
+    assert entries.counts == {1: {"PERS": 2}}
+    assert entries.keys is None  # made when a search first needs them
+    assert entries.search_keys() == [normalize(t) for t in ("t1", "t2", "t3")]
+    assert entries.position("c") == 2 and entries.position("zz") is None
 
 
-def test_from_columns_copies_so_the_caller_can_keep_appending():
-    ids, titles, dates, sources = columns(10)
-    entries = Entries.from_columns(ids, titles, dates, sources)
-    ids.append("late")
-    titles.append("late")
+def test_from_columns_stops_at_n_and_copies():
+    ids, titles = ["a", "b", "c"], ["x", "y", "z"]
+    entries = Entries.from_columns(ids, titles, [None] * 3, [None] * 3, n=2)
+    ids.append("d")
     titles[0] = "changed"
-    assert len(entries) == 10 and entries.titles[0] != "changed"
-    # A caller mid-append (ids longer than titles): only complete rows are taken.
-    ids2, titles2, dates2, sources2 = columns(10)
-    ids2.append("half-written")
-    assert len(Entries.from_columns(ids2, titles2, dates2, sources2)) == 10
-    assert len(Entries.from_columns(ids2, titles2, dates2, sources2, n=4)) == 4
+    assert entries.ids == ["a", "b"] and entries.titles == ["x", "y"]
 
 
-def test_search_keys_are_made_lazily_in_one_pass():
-    ids, titles, dates, sources = columns(30)
-    entries = Entries.from_columns(ids, titles, dates, sources)
-    assert entries.keys is None  # nothing normalized at start-up
-    keys = entries.search_keys()
-    assert keys == [normalize(t) for t in titles] and entries.keys is keys
-    assert entries[4].key == normalize(titles[4])
-    assert normalize_titles(["a\x00b", "c"]) == [normalize("a\x00b"), "c"]  # separator inside
-    assert normalize_titles([None, "قمّة"]) == ["", normalize("قمّة")]
+def test_columns_of_different_lengths_are_refused():
+    with pytest.raises(ValueError):
+        Entries(["a", "b"], ["only one title"])
 
 
-def test_from_entries_round_trips_and_snapshots_do_not_write_back():
-    rows = [Entry("x", "قمة", "2020-01-01", "سانا", "done", {"PERS": 1}),
-            Entry("y", "خبر", None, None)]
-    entries = Entries.from_entries(rows)
-    assert list(entries) == rows and entries[0:1] == rows[:1]
-    snapshot = entries[0]
-    snapshot.status = "new"
-    snapshot.counts["GPE"] = 3
-    assert entries[0].status == "done" and entries[0].counts == {"PERS": 1}
-    assert entries.position("y") == 1 and entries.position("nope") is None
+def test_extend_appends_rows_and_keeps_made_keys_current():
+    entries = Entries.from_columns(["a"], ["قمة"], [None], [None])
+    entries.search_keys()
+    added = entries.extend(["b", "c"], ["مُوسْكُو", "x"], ["2020", None], [None, "s"],
+                           summaries={"c": Summary("skipped", {"GPE": 1})})
+    assert added == range(1, 3)
+    assert entries.keys == [normalize("قمة"), normalize("مُوسْكُو"), "x"]
+    assert entries.statuses == ["new", "new", "skipped"] and entries.counts == {2: {"GPE": 1}}
+    assert entries.position("c") == 2
 
 
-def test_site_names_derive_sources_from_urls_only_where_missing():
-    assert site_names(["https://www.sana.sy/x", "http://a.b/c"], ["سانا", None]) == [
-        "سانا", "a.b"]
-    given = ["a", "b"]
-    assert site_names([None, None], given) is given  # every article has one: no copy
+def test_set_rows_reports_what_changed_and_renews_keys():
+    entries = make_entries(10)
+    entries.search_keys()
+    changed, retitled = entries.set_rows([3, 1], titles=["موسكو", entries.titles[1]],
+                                         dates=["1999-01-01", entries.dates[1]])
+    assert changed == [3] and retitled == [3]
+    assert entries.keys is not None and entries.keys[3] == normalize("موسكو")
+    with pytest.raises(ValueError):
+        entries.set_rows([1, 2], titles=["one"])
 
 
-# ---------------------------------------------------------------------- the widget
-def test_normalized_search_finds_a_title_with_harakat_and_tatweel():
-    entries = Entries.from_columns(["h", "p"], ["إيـرانُ تُرَحِّبُ بالاتفاقِ", "خبر آخر"],
-                                   [None, None], [None, None])
-    widget = ArticleList(entries)
-    assert widget.filtered("ايران ترحب", None, None, "corpus") == [0]
-    assert widget.filtered("الاتفاق", None, None, "date_desc") == [0]
+def test_update_changes_one_row_and_refuses_unknown_fields():
+    entries = make_entries(5)
+    assert entries.update(2, status="done", counts={"ORG": 1}) >= {"counts"}
+    assert entries[2].status == "done" and entries[2].counts == {"ORG": 1}
+    assert entries.update(2, counts={}) == {"counts"} and 2 not in entries.counts
+    with pytest.raises(TypeError):
+        entries.update(2, id="other")
 
 
-def test_extend_keeps_cursor_filter_search_and_sort_like_a_fresh_list():
+def test_labels_are_those_with_a_positive_count():
+    entries = Entries.from_entries([Entry("a", "t", counts={"PERS": 0}),
+                                    Entry("b", "t", counts={"GPE": 1, "ORG": 2})])
+    assert entries.labels() == ["GPE", "ORG"]
+
+
+# ---------------------------------------------------------------------- sorts and ranks
+@pytest.mark.parametrize("sort", SORT_ORDERS)
+def test_every_sort_order_equals_the_plain_sort_and_its_rank_inverts_it(sort):
+    entries = make_entries(300)
+    order = entries.order(sort)
+    assert order == plain_order(entries, sort)
+    assert entries.order(sort) is order  # cached
+    if sort != "corpus":
+        rank = entries.rank(sort)
+        assert rank is not None
+        assert [rank[row] for row in order] == list(range(len(order)))
+
+
+def test_unknown_sort_is_refused():
+    with pytest.raises(ValueError):
+        make_entries(3).order("by mood")
+
+
+def test_an_order_goes_stale_when_its_columns_change_and_partial_when_rows_are_added():
+    entries = make_entries(50)
+    entries.order("date_desc")
+    entries.order("status")
+    entries.update(0, date="1900-01-01")
+    _, _, current = entries.cached_order("date_desc")
+    assert not current and entries.rank("date_desc") is None
+    assert entries.cached_order("status")[2]  # statuses did not change
+    entries.extend(["new1"], ["t"], [None], [None])
+    _rows, covered, current = entries.cached_order("status")
+    assert covered == 50 and not current
+    assert entries.order("date_desc") == plain_order(entries, "date_desc")
+    assert entries.cached_order("corpus") is None  # never asked for
+
+
+# ---------------------------------------------------------------------- masks
+@pytest.mark.parametrize("density", [0.01, 0.5, 1.0])
+def test_rows_of_and_mask_of_are_inverse(density):
+    rng = random.Random(3)
+    rows = sorted(i for i in range(2_000) if rng.random() < density)
+    mask = mask_of(rows, 2_000)
+    assert rows_of(mask) == rows
+    assert rows_of(mask_of([15, 17], 10, start=10), start=10) == [15, 17]
+
+
+def test_without_both_and_drop_rows():
+    assert without([5, 3, 9, 1, 7], [0, 2, 4]) == [3, 1]
+    assert without([5, 3], []) == [5, 3]
+    assert both(b"\x01\x01\x00\x01", b"\x00\x01\x01\x01") == b"\x00\x01\x00\x01"
+    assert drop_rows([4, 0, 2, 3], [0, 3], 5) == [4, 2]
+
+
+def test_a_match_converts_between_rows_and_mask_and_grows():
+    by_rows = Match("k", None, None, 6, 1, rows_=[1, 4])
+    assert bytes(by_rows.mask) == b"\x00\x01\x00\x00\x01\x00"
+    by_mask = Match("k", None, None, 6, 1, mask_=b"\x00\x01\x00\x00\x01\x00")
+    assert by_mask.rows == [1, 4] and by_mask.count() == 2
+    assert by_mask.excluded() == [0, 2, 3, 5]
+    assert by_mask.tail(2) == [4] and by_rows.tail(2) == [4]
+    grown = by_mask.grown([7], 8)
+    assert grown.n == 8 and grown.rows == [1, 4, 7] and grown.epoch == 1
+    every = Match("", None, None, 3, 2, every=True)
+    assert every.rows == [0, 1, 2] and every.excluded() == [] and every.tail(1) == [1, 2]
+    assert every.grown([9], 5).every  # nothing filters: still every row
+
+
+def test_in_order_picks_the_matching_rows_out_of_a_longer_order():
+    order = [3, 0, 5, 1, 4, 2]
+    assert in_order(order, Match("k", None, None, 6, 1, rows_=[0, 2, 4])) == [0, 4, 2]
+    # An order made after rows were added: rows past the match's ``n`` are left out.
+    assert in_order(order, Match("", None, None, 4, 1, every=True)) == [3, 0, 1, 2]
+    assert in_order(order, Match("k", None, None, 4, 1, rows_=[1, 3])) == [3, 1]
+
+
+# ---------------------------------------------------------------------- the model
+def test_search_key_normalizes_and_strips():
+    assert search_key("  ") == ""
+    assert search_key(" مُوسْـكو ") == normalize("مُوسْـكو")
+
+
+def test_filtered_equals_the_plain_answer_for_random_settings():
+    entries = make_entries(400)
+    model = ListModel(entries)
     rng = random.Random(5)
-    ids, titles, dates, sources = columns(200)
-    summaries = summaries_for(ids + columns(400, start=200)[0])
-    widget = ArticleList(Entries.from_columns(ids, titles, dates, sources,
-                                              summaries=summaries))
-    for round_ in range(12):
-        widget.query = rng.choice(["", "بوت", "الأ", "قمة موسكو"])
-        widget.status_filter = rng.choice([None, "new", "done"])
-        widget.label_filter = rng.choice([None, None, "PERS"])
-        widget.sort_by = rng.choice(SORT_ORDERS)
-        if widget.shown:
-            widget.cursor = rng.randrange(len(widget.shown))
-        before = widget.current_id
-        more = columns(rng.randint(1, 40), seed=round_ + 10, start=len(widget.entries))
-        added = widget.extend_entries(*more, summaries=summaries)
-        assert list(added) == list(range(len(widget.entries) - len(more[0]),
-                                         len(widget.entries)))
-        settings = (widget.query, widget.status_filter, widget.label_filter, widget.sort_by)
-        assert shown_ids(widget) == fresh_shown(widget.entries, *settings), settings
-        if before is not None:
-            assert widget.current_id == before
-        for aid in more[0]:
-            found = summaries.get(aid)
-            row = widget.entries.position(aid)
-            assert widget.entries.statuses[row] == (found.status if found else "new")
+    for _ in range(150):
+        query = rng.choice(["", *WORDS, "ال", "و", "موسكو قمة"])[:rng.randint(1, 8)]
+        status = rng.choice([None, *STATUSES])
+        label = rng.choice([None, None, "PERS", "GPE"])
+        sort = rng.choice(SORT_ORDERS)
+        assert model.filtered(query, status, label, sort) == plain_shown(
+            entries, query, status, label, sort), (query, status, label, sort)
 
 
-def test_sorted_views_of_few_and_of_most_rows_match_the_plain_answer():
-    # A match of under half the rows is sorted by rank, one of most rows is the order
-    # with the others cut out, a match made from the last one's rows is picked out of the
-    # order: all must be the plain answer, after growth too.
-    ids, titles, dates, sources = columns(600, seed=4)
-    summaries = summaries_for(ids)
-    widget = ArticleList(Entries.from_columns(ids, titles, dates, sources,
-                                              summaries=summaries))
+def test_typing_and_backspacing_equal_fresh_answers_and_reuse_remembered_ones():
+    entries = make_entries(600, seed=9)
+    model = ListModel(entries)
+    word = "الكرملين"
+    typed = []
+    for end in range(1, len(word) + 1):
+        shown = model.filtered(word[:end], None, None, "date_asc")
+        assert shown == ListModel(entries).filtered(word[:end], None, None, "date_asc")
+        typed.append(shown)
+    for end in range(len(word) - 1, 0, -1):  # backspacing: answered from memory
+        assert model.filtered(word[:end], None, None, "date_asc") is typed[end - 1]
+
+
+def test_remembered_answers_are_bounded():
+    model = ListModel(make_entries(20))
+    for i in range(REMEMBERED + 10):
+        model.filtered(f"q{i}", None, None, "corpus")
+    assert len(model.results) == REMEMBERED
+
+
+@pytest.mark.parametrize("query", ["قمة", "ا"])  # few rows pass / most rows pass
+def test_display_by_rank_and_by_cutting_the_order_agree_with_a_walk(query):
+    entries = make_entries(500, seed=11)
+    model = ListModel(entries)
     for sort in SORT_ORDERS:
-        for query in ["ا", "ال", "الأ", "قمة", "قمة م", "", "ك"]:
-            for status in [None, "new"]:
-                got = [widget.entries.ids[i] for i in widget.filtered(query, status, None, sort)]
-                assert got == fresh_shown(widget.entries, query, status, None, sort), (
-                    sort, query, status)
-        widget.extend_entries(*columns(50, seed=len(widget.entries), start=len(widget.entries)))
+        entries.order(sort)
+        entries.rank(sort)
+        match = model.match(search_key(query), None, None, sort)
+        assert model.display(match, sort) == in_order(entries.order(sort), match)
+        assert model.display(match, sort) == plain_shown(entries, query, None, None, sort)
 
 
-def test_extend_in_corpus_order_appends_without_touching_what_is_shown():
-    ids, titles, dates, sources = columns(100)
-    widget = ArticleList(Entries.from_columns(ids, titles, dates, sources))
-    widget.query = "بوتين"
-    first = list(widget.shown)
-    widget.cursor = len(first) // 2
-    chosen = widget.current_id
-    more = columns(50, seed=9, start=100)
-    widget.extend_entries(*more)
-    assert widget.shown[:len(first)] == first
-    assert all(i >= 100 for i in widget.shown[len(first):])
-    assert widget.current_id == chosen
-    # A search typed after the growth still sees every row (incremental search included).
-    widget.query = "بوتين موسكو"
-    assert shown_ids(widget) == fresh_shown(widget.entries, "بوتين موسكو", None, None, "corpus")
+def test_a_stale_order_is_used_with_new_rows_at_its_end_only_if_the_resort_is_deferred():
+    entries = make_entries(30)
+    asked: list[bool] = []
+    deferring = ListModel(entries, defer_sort=lambda: asked.append(True) or True)
+    stale = list(entries.order("date_desc"))
+    entries.extend(["late"], ["موسكو"], ["2999-01-01"], [None])
+    assert deferring.order_now("date_desc") == [*stale, 30] and asked == [True]
+    exact = ListModel(entries)  # no one to re-sort later: sorted now
+    assert exact.order_now("date_desc")[0] == 30
 
 
-def test_update_rows_refilters_search_and_resorts_keeping_the_cursor():
-    n = 120
-    ids = [f"p{i:03d}" for i in range(n)]
-    placeholder = [f"page-{i}.txt" for i in range(n)]  # file names first, titles later
-    widget = ArticleList(Entries.from_columns(ids, placeholder, [None] * n, [None] * n))
-    widget.sort_by = "date_desc"
-    widget.query = "قمة"
-    assert widget.shown == []
-    _, titles, dates, sources = columns(n, seed=3)
-    widget.update_rows(range(0, 60), titles[:60], dates[:60], sources[:60])
-    assert shown_ids(widget) == fresh_shown(widget.entries, "قمة", None, None, "date_desc")
-    widget.cursor = len(widget.shown) - 1
-    chosen = widget.current_id
-    widget.update_rows(range(60, n), titles[60:], dates[60:], sources[60:])
-    assert shown_ids(widget) == fresh_shown(widget.entries, "قمة", None, None, "date_desc")
-    assert widget.current_id == chosen
-    # Only dates change: the order follows, the cursor stays on its article.
-    widget.query = ""
-    chosen = widget.current_id
-    later = [f"2030-01-{i % 28 + 1:02d}" for i in range(0, n, 2)]
-    widget.update_rows(range(0, n, 2), dates=later)
-    assert shown_ids(widget) == fresh_shown(widget.entries, "", None, None, "date_desc")
-    assert widget.current_id == chosen
-    assert widget.entries.search_keys()[0] == normalize(titles[0])
+def test_grown_rows_extend_the_last_match():
+    entries = make_entries(100, seed=4)
+    model = ListModel(entries)
+    model.filtered("موسكو", None, None, "corpus")
+    added = entries.extend(["n1", "n2"], ["موسكو اليوم", "لا شيء"], [None, None], [None, None])
+    key = search_key("موسكو")
+    assert model.grown(added, key, None, None) == [100]
+    assert model.is_last(key, None, None)
+    assert model.filtered("موسكو", None, None, "corpus") == plain_shown(
+        entries, "موسكو", None, None, "corpus")
+    every = model.grown(entries.extend(["n3"], ["x"], [None], [None]), "", None, None)
+    assert every == [102] and model.last is None  # the last match was for another search
 
 
-def test_update_entry_moves_nothing_until_the_next_filter_change():
-    ids, titles, dates, sources = columns(30)
-    widget = ArticleList(Entries.from_columns(ids, titles, dates, sources))
-    widget.sort_by = "status"
-    shown = list(widget.shown)
-    widget.update_entry("a00004", status="done", counts={"PERS": 1})
-    assert widget.shown == shown
-    assert widget.entries[4].status == "done" and widget.labels == ["PERS"]
-    widget.status_filter = "done"
-    assert shown_ids(widget) == ["a00004"]
-    widget.update_entry("a00004", counts={})
-    assert 4 not in widget.entries.counts
+def test_retitled_rows_come_in_and_go_out_of_the_search():
+    entries = make_entries(50, seed=6)
+    model = ListModel(entries)
+    key = search_key("قمة")
+    before = model.filtered("قمة", None, None, "corpus")
+    out = before[0]
+    into = next(i for i in range(50) if i not in before)
+    entries.set_rows([min(out, into), max(out, into)],
+                     titles=["قمة" if r == into else "خبر" for r in sorted((out, into))])
+    added, removed = model.retitled(sorted((out, into)), key, None, None)
+    assert added == [into] and removed == [out]
+    assert model.last is not None and model.last.rows == sorted(set(before) - {out} | {into})
+    assert model.retitled([0], search_key("غيره"), None, None) is None  # not the last search
 
 
-def test_set_entries_keeps_the_cursor_on_the_same_article():
-    ids, titles, dates, sources = columns(80)
-    widget = ArticleList(Entries.from_columns(ids, titles, dates, sources))
-    widget.sort_by = "source"
-    widget.cursor = 30
-    chosen = widget.current_id
-    # The final list: one article fewer, the rest in the same corpus order.
-    keep = [i for i in range(80) if ids[i] != ids[3]]
-    widget.set_entries(Entries.from_columns([ids[i] for i in keep], [titles[i] for i in keep],
-                                            [dates[i] for i in keep],
-                                            [sources[i] for i in keep]))
-    assert widget.current_id == chosen
-    assert shown_ids(widget) == fresh_shown(widget.entries, "", None, None, "source")
+def test_reset_forgets_answers_and_never_reuses_an_epoch():
+    model = ListModel(make_entries(10))
+    first = model.match("", "done", None, "corpus")
+    model.reset([Entry("x", "t")])
+    assert model.last is None and not model.results and len(model.entries) == 1
+    assert model.match("", "done", None, "corpus").epoch > first.epoch
 
 
-# ---------------------------------------------------------------------- mounted (Pilot)
-class ListApp(App[None]):
-    def __init__(self, entries: Entries) -> None:
-        super().__init__()
-        self.entries = entries
-        self.announced: list[tuple[int, int]] = []
-
-    def compose(self) -> ComposeResult:
-        yield ArticleList(self.entries, id="list")
-
-    def on_article_list_filter_changed(self, event: ArticleList.FilterChanged) -> None:
-        self.announced.append((event.shown, event.total))
-
-
-async def test_mounted_list_grows_under_a_search_and_a_date_sort():
-    ids, titles, dates, sources = columns(400)
-    app = ListApp(Entries.from_columns(ids, titles, dates, sources))
-    async with app.run_test(size=(60, 24)) as pilot:
-        widget = app.query_one(ArticleList)
-        widget.focus()
-        widget.sort_by = "date_desc"
-        widget.query = "الأسد"
-        await pilot.pause()
-        for _ in range(4):
-            await pilot.press("j")
-        await pilot.press("pagedown")
-        chosen = widget.current_id
-        line = widget.cursor * 2 - widget.scroll_offset.y
-        count = len(widget.shown)
-        for batch in range(3):
-            start = len(widget.entries)
-            widget.extend_entries(*columns(150, seed=20 + batch, start=start))
-            # At once: new matches are shown (at the end until re-sorted), nothing moves.
-            assert widget.current_id == chosen
-            assert len(widget.shown) > count
-            assert all(row >= start for row in widget.shown[count:])
-            count = len(widget.shown)
-            await pilot.pause()
-        assert app.announced[-1] == (len(widget.shown), 850)
-        await pilot.pause(RESORT_DELAY * 2)
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        assert shown_ids(widget) == fresh_shown(widget.entries, "الأسد", None, None, "date_desc")
-        assert widget.current_id == chosen
-        assert widget.cursor * 2 - widget.scroll_offset.y == line  # same line of the view
-        # Typing on: the search extends over the grown list.
-        widget.query = "الأسد قمة"
-        await pilot.pause()
-        assert shown_ids(widget) == fresh_shown(widget.entries, "الأسد قمة", None, None,
-                                                "date_desc")
-        assert widget.show_vertical_scrollbar and not widget.show_horizontal_scrollbar
-
-
-async def test_scrollbar_thumb_follows_big_moves_and_skips_invisible_ones():
-    from textual.geometry import Region
-
-    ids, titles, dates, sources = columns(3000)
-    app = ListApp(Entries.from_columns(ids, titles, dates, sources))
-    async with app.run_test(size=(60, 24)) as pilot:
-        widget = app.query_one(ArticleList)
-        widget.focus()
-        await pilot.pause()
-        bar = widget.vertical_scrollbar
-        assert widget.show_vertical_scrollbar
-
-        def lines() -> list[str]:
-            crop = Region(0, 0, bar.size.width, bar.size.height)
-            return [repr(list(strip)) for strip in bar.render_lines(crop)]
-
-        top = lines()
-        await pilot.press("pagedown")  # 11 of 3,000 rows: the thumb stays in its eighth
-        assert lines() == top
-        await pilot.press("end")
-        await pilot.pause()
-        bottom = lines()
-        assert bottom != top
-        await pilot.press("home")
-        await pilot.pause()
-        assert lines() == top
+def test_the_model_imports_no_textual():
+    code = ("import sys, tui.services.list_model; "
+            "sys.exit(any(m == 'textual' or m.startswith(('textual.', 'rich')) "
+            "for m in sys.modules))")
+    assert subprocess.run([sys.executable, "-c", code]).returncode == 0

@@ -103,7 +103,7 @@ def test_incremental_search_equals_a_fresh_filter():
         sort = rng.choice(SORT_ORDERS)
         for end in range(1, len(word) + 1):  # typing the word one letter at a time
             got = widget.filtered(word[:end], status, label, sort)
-            fresh._last = None
+            fresh.model.forget()
             assert got == fresh.filtered(word[:end], status, label, sort)
             key = normalize(word[:end])
             assert all(key in entries[i].key for i in got)

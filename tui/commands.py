@@ -14,7 +14,8 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from store.arabic import normalize
 from tui.rtl.glyphs import printable
 from tui.rtl.visual_text import visual_line
-from tui.widgets.article_list import STATUS_FILTERS, STATUS_NAMES, ArticleList
+from tui.services.list_model import STATUS_FILTERS, STATUS_NAMES
+from tui.widgets.article_list import ArticleList
 
 if TYPE_CHECKING:
     from tui.screens.main_screen import MainScreen

@@ -20,7 +20,8 @@ from store.errors import WarraqError
 from store.records import ArticleStatus, SpanStatus
 from tui.rtl.visual_text import visual_line
 from tui.services.article_session import AnnotationError, ArticleSession, label_counts
-from tui.widgets.article_list import STATUS_NAMES, ArticleList
+from tui.services.list_model import STATUS_NAMES
+from tui.widgets.article_list import ArticleList
 from tui.widgets.reader import Reader, Span
 from tui.widgets.side_pane import SidePane, TagList
 from tui.widgets.status_bar import StatusBar

@@ -17,8 +17,9 @@ from textual.widgets import Input
 from tui.rtl.glyphs import printable
 from tui.screens.annotating import AnnotatingScreen
 from tui.services.article_session import ArticleSession
+from tui.services.list_model import STATUS_NAMES, Entries, Entry
 from tui.services.store_watch import STORE_WATCH_SECONDS, StoreWatch
-from tui.widgets.article_list import STATUS_NAMES, ArticleList, Entries, Entry
+from tui.widgets.article_list import ArticleList
 from tui.widgets.key_hints import KeyHints
 from tui.widgets.reader import Reader
 from tui.widgets.side_pane import SidePane, TagList

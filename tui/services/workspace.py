@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from store.corpus import Article, Corpus, sample_corpus_path
 from tui.rtl.layout import BaseDirection
-from tui.widgets.article_list import Entries, Entry, site_names
+from tui.services.list_model import Entries, Entry, site_names
 
 if TYPE_CHECKING:
     from tui.services.indexing import BackgroundIndex
