@@ -62,8 +62,9 @@ from tui.rtl.visual_text import visual_line
 
 ROWS_PER_ENTRY = 2
 
-STATUS_MARKS = {"new": "·", "in_progress": "◐", "done": "✓", "skipped": "↷"}
-STATUS_NAMES = {"new": "new", "in_progress": "in progress", "done": "done", "skipped": "skipped"}
+STATUS_MARKS = {"new": "·", "in_progress": "◐", "done": "✓", "skipped": "↷", "damaged": "✗"}
+STATUS_NAMES = {"new": "new", "in_progress": "in progress", "done": "done", "skipped": "skipped",
+                "damaged": "damaged"}  # damaged: the store file is unreadable (app-crash)
 STATUS_FILTERS: tuple[str | None, ...] = (None, "new", "in_progress", "done", "skipped")
 
 
