@@ -192,7 +192,7 @@ class EventEditor(WarraqModal[None]):
         if not self.accepting:
             return
         self.act(change)
-        if self.is_attached and not self._closing:
+        if self.is_attached and not self._answered:
             self._refresh()
 
     def compose(self) -> ComposeResult:

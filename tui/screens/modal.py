@@ -30,18 +30,18 @@ class WarraqModal(ModalScreen[ResultType]):
     def __init__(self, name: str | None = None, id: str | None = None,
                  classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
-        self._closing = False
+        self._answered = False
 
     @property
     def closing(self) -> bool:
         """True from the first ``dismiss`` on: the dialog's answer is already given."""
-        return self._closing
+        return self._answered
 
     @property
     def accepting(self) -> bool:
         """Whether input (keys, the messages they cause) should still act: not closing,
         and the top screen (a dialog opened from this one is answered first)."""
-        if self._closing or not self.is_attached:
+        if self._answered or not self.is_attached:
             return False
         try:
             return self.app.screen is self
@@ -53,11 +53,11 @@ class WarraqModal(ModalScreen[ResultType]):
         another screen is on top of this one is ignored too: Textual would pop that one."""
         if not self.accepting:
             return AwaitComplete.nothing()
-        self._closing = True
+        self._answered = True
         return super().dismiss(result)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """No key binding of a closing dialog runs (its answer is already on its way)."""
-        if self._closing:
+        if self._answered:
             return False
         return super().check_action(action, parameters)
