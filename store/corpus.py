@@ -95,10 +95,31 @@ def _read_bytes(path: Path) -> bytes:
         raise CorpusError(f"cannot read file ({exc.strerror or exc})", path) from None
 
 
+def undecodable_name(path: Path) -> str | None:
+    """The file name with its bytes that are not UTF-8 written as ``\\xNN``, or None
+    when the name is valid UTF-8.
+
+    The stem of a page is its article id, and an id must be text the store can write in
+    its files; a name of other bytes reaches Python as lone surrogates, which no UTF-8
+    writer accepts. Such a page is refused by name (shown this way, readable in a
+    message) rather than failing later, half-saved, in the store.
+    """
+    name = path.name
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return None
+
+
 def read_page(path: Path, article_id: str | None = None) -> Article:
     """A text file as a cleaned article (id: the file stem)."""
     from store.cleaning import clean_page
 
+    shown = undecodable_name(path)
+    if shown is not None:
+        raise CorpusError(f"file name is not valid UTF-8 ({shown}); rename the file to "
+                          "read it", path)
     text = canonical_text(_read_bytes(path), path)
     page = clean_page(text)
     meta = ArticleMeta(
@@ -127,7 +148,19 @@ def _optional_str(record: dict[str, Any], key: str, path: Path, line: int) -> st
         return None
     if not isinstance(value, str):
         raise CorpusError(f'"{key}" must be a string, got {type(value).__name__}', path, line)
+    _refuse_lone_surrogates(value, key, path, line)
     return value.strip() or None
+
+
+def _refuse_lone_surrogates(value: str, key: str, path: Path, line: int) -> None:
+    """JSON can escape half of a UTF-16 pair (``"\\ud800"``); Python keeps it as a lone
+    surrogate, which no UTF-8 file (the store's, an export's) can hold. The record is
+    refused by ``FILE:LINE`` here rather than crashing whatever writes it later."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise CorpusError(f'"{key}" holds a lone surrogate (U+{ord(value[exc.start]):04X}), '
+                          "not text", path, line) from None
 
 
 def parse_record(raw: bytes, path: Path, line: int, offset: int) -> Article:
@@ -177,6 +210,7 @@ def record_meta(record: dict[str, Any], path: Path, line: int, offset: int,
     elif isinstance(raw_id, int) and not isinstance(raw_id, bool):
         article_id = str(raw_id)
     elif isinstance(raw_id, str) and raw_id.strip():
+        _refuse_lone_surrogates(raw_id, "id", path, line)
         article_id = raw_id.strip()
     else:
         raise CorpusError('"id" must be a non-empty string or an integer', path, line)

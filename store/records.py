@@ -52,6 +52,8 @@ class _Record:
     writer's fields survive a read-modify-write by an older Warraq."""
 
     ID_PREFIX: ClassVar[str] = "r"
+    # Fields that are offsets into the article text, checked by ``from_dict``.
+    OFFSET_FIELDS: ClassVar[tuple[str, ...]] = ()
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)  # type: ignore[call-overload]
@@ -71,7 +73,17 @@ class _Record:
         obj = cls(**known)
         if extra and "extra" in names:
             obj.extra.update(extra)  # type: ignore[attr-defined]
+        for name in cls.OFFSET_FIELDS:
+            _check_offset(name, getattr(obj, name))
         return obj
+
+
+def _check_offset(name: str, value: object) -> None:
+    """An offset read from a file must be an integer: a string ("12") or a float would
+    load and then fail far from the file (sorting, slicing, drawing); a ``TypeError`` here
+    makes the file's reader report the record as malformed instead."""
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
 
 
 @dataclass
@@ -97,6 +109,7 @@ class EntitySpan(_Record):
     """A typed mention. Nested and overlapping spans are allowed."""
 
     ID_PREFIX: ClassVar[str] = "T"
+    OFFSET_FIELDS: ClassVar[tuple[str, ...]] = ("start", "end")
 
     start: int
     end: int
@@ -134,6 +147,7 @@ class Highlight(_Record):
     """A reader's mark with an optional note; not an entity, not gold NER data."""
 
     ID_PREFIX: ClassVar[str] = "H"
+    OFFSET_FIELDS: ClassVar[tuple[str, ...]] = ("start", "end")
 
     start: int
     end: int
@@ -173,6 +187,7 @@ class Event(_Record):
     """
 
     ID_PREFIX: ClassVar[str] = "E"
+    OFFSET_FIELDS: ClassVar[tuple[str, ...]] = ("trigger_start", "trigger_end")
 
     type: str
     trigger_start: int

@@ -7,6 +7,10 @@ sitting: the main screen lays out the panes, opens articles and follows the list
 index; this holds the annotation work. It relies on the main screen's panes (``Reader``,
 ``SidePane``, ``TagList``, ``StatusBar``, ``ArticleList``) and on ``self.session``,
 ``self.current_id`` and ``self.warraq``, which the main screen sets.
+
+Requests carry the id of the article they were made on (the reader's and the pane's
+messages, a dialog's answer): one that arrives after another article was opened is
+dropped, never applied to the article now open.
 """
 
 from __future__ import annotations
@@ -60,14 +64,15 @@ class AnnotatingScreen(Screen[None]):
         reader.set_decorations(session.decorations())
         annotations = session.annotations
         labels = [(d.name, d.key, d.title) for d in session.schema.doc_labels]
-        pane.show_annotations(session.pane_items(), labels, set(annotations.doc_labels))
+        pane.show_annotations(session.pane_items(), labels, set(annotations.doc_labels),
+                              session.article_id)
         self._update_entry(session.article_id)
 
     def _update_entry(self, article_id: str) -> None:
         app = self.warraq
         if app.store is None:
             return
-        status = str(app.store.status_of(article_id))
+        status = app.status_name(article_id)
         counts = label_counts(app.store.annotations(article_id))
         if article_id == self.current_id and self._meta.get("status") != STATUS_NAMES[status]:
             self._meta["status"] = STATUS_NAMES[status]
@@ -80,10 +85,23 @@ class AnnotatingScreen(Screen[None]):
         status.saved = f"saved {clock()}"
         status.info = visual_line(message, 60)
 
-    def _act(self, message_of) -> bool:
-        """Run one annotation action: saved at once, repainted, errors shown, never raised."""
+    def _stale(self, article_id: str | None) -> bool:
+        """True (and said) when a request was made on another article than the open one."""
+        if article_id is None or article_id == self.current_id:
+            return False
+        self.notify("Not applied: it was meant for the article open before.",
+                    severity="warning", timeout=3)
+        return True
+
+    def _act(self, message_of, article_id: str | None = None) -> bool:
+        """Run one annotation action: saved at once, repainted, errors shown, never raised.
+        With ``article_id`` (the article the request was made on) it runs only if that is
+        still the open article."""
         if self.session is None:
             self.notify("Open an article first (enter in the list).", severity="warning")
+            return False
+        if self._stale(article_id) or (article_id is not None
+                                       and self.session.article_id != article_id):
             return False
         if self._busy:
             self.notify(f"Wait: {self._busy} is still running.", severity="warning", timeout=3)
@@ -109,6 +127,9 @@ class AnnotatingScreen(Screen[None]):
         action, arg = event.action, event.arg
         if target is None and action not in ("accept_all", "next_pending"):
             return
+        if self._stale(event.article_id):
+            return
+        article_id = event.article_id
         if action == "label":
             if self._act(lambda s: s.label(target.start, target.end, str(arg),
                                            selection=event.selection)):
@@ -120,7 +141,7 @@ class AnnotatingScreen(Screen[None]):
 
             def picked(label: str | None) -> None:
                 if label and self._act(lambda s: s.label(target.start, target.end, label,
-                                                         selection=selection)):
+                                                         selection=selection), article_id):
                     reader.end_selection()
 
             self.app.push_screen(
@@ -265,11 +286,13 @@ class AnnotatingScreen(Screen[None]):
         if mark is None:
             return
         mark_id, quoted, note = mark.id, mark.text, mark.note
+        article_id = session.article_id
         from tui.screens.event_screens import NoteDialog
 
         def save(value: str | None) -> None:
             if value is not None:
-                self._act(lambda s: (s.set_note(mark_id, value), f"note on «{quoted}»")[1])
+                self._act(lambda s: (s.set_note(mark_id, value), f"note on «{quoted}»")[1],
+                          article_id)
 
         self.app.push_screen(NoteDialog(quoted, note), save)
 
@@ -282,6 +305,7 @@ class AnnotatingScreen(Screen[None]):
             self._open_event_editor(existing.id)
             return
         trigger = session.text[target.start : target.end]
+        article_id = session.article_id
         from tui.screens.event_screens import EventTypePicker
 
         def chosen(event_type: str | None) -> None:
@@ -294,7 +318,7 @@ class AnnotatingScreen(Screen[None]):
                 made.append(event.id)
                 return f"event {event_type} «{trigger}»"
 
-            if self._act(add):
+            if self._act(add, article_id):
                 self.query_one(Reader).end_selection()
                 self._open_event_editor(made[0])
 
@@ -305,16 +329,15 @@ class AnnotatingScreen(Screen[None]):
         if session is None:
             return
         reader = self.query_one(Reader)
+        article_id = session.article_id
         from tui.screens.event_screens import EventEditor
 
-        def changed(offset: int | None) -> None:
-            if offset is not None:
+        def show_offset(offset: int) -> None:
+            if self.current_id == article_id:
                 reader.move_to_offset(offset, notify=False)
-            else:
-                self._repaint_annotations()
-                self._saved("event updated")
 
-        self.app.push_screen(EventEditor(session, event_id, changed))
+        self.app.push_screen(EventEditor(
+            session, event_id, lambda change: self._act(change, article_id), show_offset))
 
     def _next_pending(self, direction: int) -> None:
         session = self.session
@@ -336,21 +359,25 @@ class AnnotatingScreen(Screen[None]):
 
     @on(TagList.Moved)
     def _pane_moved(self, event: TagList.Moved) -> None:
-        self.query_one(Reader).move_to_offset(event.item.start)
+        if event.article_id in (None, self.current_id):
+            self.query_one(Reader).move_to_offset(event.item.start)
 
     @on(TagList.Remove)
     def _pane_remove(self, event: TagList.Remove) -> None:
+        if self._stale(event.article_id):
+            return
         item = event.item
         store_call = {
             "entity": "remove_entity", "suggestion": "remove_entity",
             "highlight": "remove_highlight", "event": "remove_event",
         }[item.kind]
         self._act(lambda s: (getattr(s.store, store_call)(s.article_id, item.id),
-                             f"removed {item.label} «{item.text}»")[1])
+                             f"removed {item.label} «{item.text}»")[1], event.article_id)
 
     @on(TagList.ToggleDocLabel)
     def _toggle_doc_label(self, event: TagList.ToggleDocLabel) -> None:
-        self._act(lambda s: f"{event.label} {'on' if s.toggle_doc_label(event.label) else 'off'}")
+        self._act(lambda s: f"{event.label} {'on' if s.toggle_doc_label(event.label) else 'off'}",
+                  event.article_id)
 
     def action_mark(self, status: str) -> None:
         self._act(lambda s: f"article {STATUS_NAMES[str(s.toggle_status(ArticleStatus(status)))]}")

@@ -1,23 +1,31 @@
 """Dialogs for events and notes: pick an event type, fill its roles, write a note.
 
 All keyboard: type to filter, arrows to move, enter to choose, esc to leave. Arabic strings
-(triggers, entity texts) are laid out with VisualText so they read correctly.
+(triggers, entity texts) are laid out with VisualText so they read correctly. Every dialog is
+a :class:`~tui.screens.modal.WarraqModal`: it answers once, however fast the keys come.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from store.records import EntitySpan, Event, SpanStatus
 from store.schema import EventType, Schema
 from tui.rtl.visual_text import visual_line
+from tui.screens.modal import WarraqModal
+from tui.services.article_session import AnnotationError, ArticleSession
+
+# Runs one change of the open article through the main screen (saved at once, repainted,
+# an error shown as one line and never raised); returns whether it was saved.
+Act = Callable[[Callable[[ArticleSession], str]], bool]
 
 
 def _event_prompt(kind: EventType) -> Text:
@@ -35,7 +43,7 @@ def _event_prompt(kind: EventType) -> Text:
     return text
 
 
-class ChoicePicker(ModalScreen[str | None]):
+class ChoicePicker(WarraqModal[str | None]):
     """Type to filter a list of choices; arrows move, enter picks, esc cancels."""
 
     BINDINGS = [
@@ -87,7 +95,8 @@ class ChoicePicker(ModalScreen[str | None]):
 
     @on(Input.Changed, "#filter")
     def _filtered(self, event: Input.Changed) -> None:
-        self._fill(event.value)
+        if self.accepting:
+            self._fill(event.value)
 
     @on(Input.Submitted, "#filter")
     def _submitted(self) -> None:
@@ -133,12 +142,16 @@ def LabelPicker(schema: Schema, target: str) -> ChoicePicker:
     return ChoicePicker(heading, choices, None, "type to filter entity types…")
 
 
-class EventEditor(ModalScreen[None]):
+class EventEditor(WarraqModal[None]):
     """Fill an event's roles with the article's entities and set its attributes.
 
     Left: the roles and attributes; right: the article's entities in reading order. Enter on
     a role jumps to the entities; enter on an entity fills the role; backspace empties a
     role; enter on an attribute cycles its value; ``t`` changes the event type.
+
+    Each change goes through ``act`` (the main screen's way of running an annotation
+    action), so a save that fails (a read-only store, a full disk) is one line in a
+    notification, as anywhere else, and the dialog stays open on what is saved.
     """
 
     BINDINGS = [
@@ -160,16 +173,27 @@ class EventEditor(ModalScreen[None]):
     EventEditor #keys { height: 1; color: $text-muted; padding: 0 1; }
     """
 
-    def __init__(self, session, event_id: str, on_change) -> None:
+    def __init__(self, session: ArticleSession, event_id: str, act: Act,
+                 show_offset: Callable[[int], None]) -> None:
         super().__init__()
         self.session = session
         self.event_id = event_id
-        self.on_change = on_change  # repaint the reader/pane after each change
+        self.act = act
+        self.show_offset = show_offset  # the reader behind follows the entity browsed
         self._role: str | None = None
 
     @property
     def event(self) -> Event:
         return self.session.event(self.event_id)
+
+    def _change(self, change: Callable[[ArticleSession], str]) -> None:
+        """One change of the event, then the lists again (whether it was saved or not:
+        they show what the store holds)."""
+        if not self.accepting:
+            return
+        self.act(change)
+        if self.is_attached and not self._answered:
+            self._refresh()
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -191,7 +215,11 @@ class EventEditor(ModalScreen[None]):
         )
 
     def _refresh(self) -> None:
-        event = self.event
+        try:
+            event = self.event
+        except AnnotationError:  # the event is gone (undone behind the dialog)
+            self.dismiss(None)
+            return
         kind = self.session.schema.event(event.type)
         head = Text()
         head.append(f"{event.type}  ", style="bold")
@@ -237,10 +265,11 @@ class EventEditor(ModalScreen[None]):
 
     @on(OptionList.OptionSelected, "#roles")
     def _role_chosen(self, event: OptionList.OptionSelected) -> None:
+        if not self.accepting:
+            return
         kind, _, name = (event.option.id or "").partition(":")
         if kind == "attr":
-            self.session.cycle_attribute(self.event_id, name)
-            self._changed()
+            self._change(lambda s: f"{name}: {s.cycle_attribute(self.event_id, name)}")
             return
         self._role = name
         self.query_one("#entities", OptionList).focus()
@@ -248,18 +277,21 @@ class EventEditor(ModalScreen[None]):
     @on(OptionList.OptionHighlighted, "#entities")
     def _entity_browsed(self, event: OptionList.OptionHighlighted) -> None:
         # Jumping between entities shows each one in the reader behind the dialog.
+        if not self.accepting:
+            return
         span = next((e for e in self._entities() if e.id == event.option.id), None)
         if span is not None:
-            self.on_change(span.start)
+            self.show_offset(span.start)
 
     @on(OptionList.OptionSelected, "#entities")
     def _entity_chosen(self, event: OptionList.OptionSelected) -> None:
         role = self._role or self._highlighted_role()
-        if role is None:
+        if role is None or not self.accepting:
             return
-        self.session.set_argument(self.event_id, role, event.option.id)
+        entity_id = event.option.id
+        self._change(lambda s: (s.set_argument(self.event_id, role, entity_id),
+                                f"{role} filled")[1])
         self._role = None
-        self._changed()
         self.query_one("#roles", OptionList).focus()
 
     def _highlighted_role(self) -> str | None:
@@ -272,8 +304,8 @@ class EventEditor(ModalScreen[None]):
     def action_clear_role(self) -> None:
         role = self._highlighted_role()
         if role is not None:
-            self.session.set_argument(self.event_id, role, None)
-            self._changed()
+            self._change(lambda s: (s.set_argument(self.event_id, role, None),
+                                    f"{role} emptied")[1])
 
     def action_switch(self) -> None:
         roles = self.query_one("#roles", OptionList)
@@ -283,23 +315,19 @@ class EventEditor(ModalScreen[None]):
     def action_change_type(self) -> None:
         def chosen(event_type: str | None) -> None:
             if event_type:
-                self.session.set_event_type(self.event_id, event_type)
-                self._changed()
+                self._change(lambda s: (s.set_event_type(self.event_id, event_type),
+                                        f"event type {event_type}")[1])
 
         self.app.push_screen(
             EventTypePicker(self.session.schema, self.event.trigger_text, self.event.type),
             chosen,
         )
 
-    def _changed(self) -> None:
-        self._refresh()
-        self.on_change(None)
-
     def action_close(self) -> None:
         self.dismiss(None)
 
 
-class NoteDialog(ModalScreen[str | None]):
+class NoteDialog(WarraqModal[str | None]):
     """A one-line note on a highlight; enter saves (empty removes), esc cancels."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]

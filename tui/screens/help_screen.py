@@ -12,10 +12,10 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Static
 
+from tui.screens.modal import WarraqModal
 from tui.widgets.key_hints import KEY_NAMES
 
 
@@ -74,7 +74,7 @@ def pane_name(widget: Widget | None) -> str:
     return names.get(type(widget).__name__, type(widget).__name__)
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(WarraqModal[None]):
     BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close help")]
 
     DEFAULT_CSS = """

@@ -19,6 +19,7 @@ from tui.screens.annotating import AnnotatingScreen
 from tui.services.article_session import ArticleSession
 from tui.services.list_model import STATUS_NAMES, Entries, Entry
 from tui.services.store_watch import STORE_WATCH_SECONDS, StoreWatch
+from tui.services.workspace import damage_notice
 from tui.widgets.article_list import ArticleList
 from tui.widgets.key_hints import KeyHints
 from tui.widgets.reader import Reader
@@ -60,6 +61,8 @@ class MainScreen(AnnotatingScreen):
         self._busy: str | None = None  # a background job that owns the store
         self._pending_cursor: Reader.CursorMoved | None = None
         self._cursor_timer = None
+        # Articles whose text could not be read this session (id -> why): n/p pass them.
+        self._unreadable: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
         app = self.warraq
@@ -98,13 +101,18 @@ class MainScreen(AnnotatingScreen):
         self.open_article(event.article_id)
         self.query_one(Reader).focus()
 
-    def open_article(self, article_id: str) -> None:
+    def open_article(self, article_id: str, *, quiet: bool = False) -> bool:
+        """Show an article; False when its text cannot be read (said in a notification
+        unless ``quiet``: ``n``/``p`` report the articles they passed over themselves)."""
         app = self.warraq
         try:
             article = app.corpus.load(article_id)
         except Exception as error:  # a file changed or vanished since the list was built
-            self.notify(str(error), severity="error", timeout=8)
-            return
+            self._unreadable[article_id] = str(error)
+            if not quiet:
+                self.notify(str(error), severity="error", timeout=8)
+            return False
+        self._unreadable.pop(article_id, None)
         self.current_id = article_id
         reader = self.query_one(Reader)
         reader.load(article_id, article.text)
@@ -122,9 +130,11 @@ class MainScreen(AnnotatingScreen):
             "author": article.meta.author,
             "chars": len(article.text),
             "direction": str(reader.base),
-            "status": STATUS_NAMES.get(app.status_of(article_id), "new"),
             "notices": app.attach_article(article),
         }
+        # After attaching: that is when the store has read (or failed to read) its file.
+        damage = app.damage_of(article_id)
+        meta["status"] = STATUS_NAMES.get(app.status_name(article_id), "new")
         self._meta = meta
         self.query_one(SidePane).show_article(meta)
         store = app.store
@@ -134,6 +144,13 @@ class MainScreen(AnnotatingScreen):
             tags = self.query_one(TagList)
             tags.doc_label_keys = {d.key: d.name for d in store.schema.doc_labels if d.key}
         self._repaint_annotations()
+        status = self.query_one(StatusBar)
+        if damage is not None:
+            status.info = "this article's store file is damaged: nothing is saved to it"
+            self.notify(damage_notice(damage), severity="error", timeout=12)
+        elif status.info.startswith("this article's store file"):
+            status.info = ""
+        return True
 
     @on(Reader.CursorMoved)
     def _cursor_moved(self, event: Reader.CursorMoved) -> None:
@@ -150,9 +167,9 @@ class MainScreen(AnnotatingScreen):
         if event is None:
             return
         target = event.selection or event.word
-        if target is None:
-            return
         reader = self.query_one(Reader)
+        if target is None or event.article_id != reader.article_id:
+            return  # about an article no longer shown
         self.query_one(SidePane).show_target(
             target.start,
             target.end,
@@ -317,12 +334,30 @@ class MainScreen(AnnotatingScreen):
         here = articles.position_of(row) if row is not None else None
         if here is None:
             here = -1 if delta > 0 else 0
+        # An article whose text cannot be read (a refused JSONL record, a page gone since
+        # the list was made) is passed over: stopping on it would leave n stuck there.
+        passed: list[str] = []
         for step in range(1, len(shown) + 1):
             candidate = shown[(here + delta * step) % len(shown)]
-            if not skip_done or entries.statuses[candidate] != "done":
-                self.open_article(entries.ids[candidate])
+            if skip_done and entries.statuses[candidate] == "done":
+                continue
+            article_id = entries.ids[candidate]
+            if self.open_article(article_id, quiet=True):
+                if passed:
+                    self._passed_over(passed)
                 return
-        self.notify("Every article in the list is done.")
+            passed.append(article_id)
+        if passed:
+            self._passed_over(passed)
+        else:
+            self.notify("Every article in the list is done.")
+
+    def _passed_over(self, passed: list[str]) -> None:
+        first = self._unreadable.get(passed[0], passed[0])
+        more = f" (and {len(passed) - 1:,} more)" if len(passed) > 1 else ""
+        self.notify(f"Passed over {len(passed):,} unreadable article"
+                    f"{'s' if len(passed) > 1 else ''}: {first}{more}",
+                    severity="warning", timeout=8)
 
     def action_next_article(self) -> None:
         self._step(1, skip_done=True)

@@ -11,15 +11,15 @@ from rich.console import Group
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from store.stats import Stats, StoreSummary, compute_stats, summarize_store
+from tui.screens.modal import WarraqModal
 from tui.services.stats_view import stats_renderables
 from tui.services.workspace import Workspace
 
 
-class StatsScreen(ModalScreen[None]):
+class StatsScreen(WarraqModal[None]):
     DEFAULT_CSS = """
     StatsScreen { align: center middle; }
     StatsScreen > VerticalScroll {

@@ -25,8 +25,10 @@ from typing import Any, overload
 from store.arabic import normalize, normalize_many
 from store.corpus import site_name
 
-STATUS_MARKS = {"new": "·", "in_progress": "◐", "done": "✓", "skipped": "↷"}
-STATUS_NAMES = {"new": "new", "in_progress": "in progress", "done": "done", "skipped": "skipped"}
+# "damaged": the article's store file cannot be read (it is shown, never overwritten).
+STATUS_MARKS = {"new": "·", "in_progress": "◐", "done": "✓", "skipped": "↷", "damaged": "✗"}
+STATUS_NAMES = {"new": "new", "in_progress": "in progress", "done": "done", "skipped": "skipped",
+                "damaged": "damaged"}
 STATUS_FILTERS: tuple[str | None, ...] = (None, "new", "in_progress", "done", "skipped")
 
 SORT_ORDERS: tuple[str, ...] = ("corpus", "date_desc", "date_asc", "source", "status")

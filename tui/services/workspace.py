@@ -64,7 +64,7 @@ class Workspace:
         return str(self.store.status_of(article_id))
 
     def attach_article(self, article: Article) -> list[str]:
-        """Bind the opened article's text to the store; returns notices (drift…)."""
+        """Bind the opened article's text to the store; returns notices (drift, damage…)."""
         if self.store is None:
             return []
         meta = {
@@ -74,10 +74,30 @@ class Workspace:
         }
         stored = self.store.attach(article.id, article.text, meta)
         notices = []
+        error = getattr(stored, "error", None)
+        if error is not None:
+            notices.append(damage_notice(error))
         if getattr(stored, "drifted", False):
             notices.append("The corpus text differs from the stored snapshot: spans re-anchored "
                            "where unambiguous, others marked stale.")
         return notices
+
+    def damage_of(self, article_id: str) -> str | None:
+        """Why this article's store file cannot be read, or None. A damaged file is never
+        shown as an empty "new" article: its annotations are there, only unreadable, and
+        the store refuses every write to it so that they are not saved over."""
+        if self.store is None:
+            return None
+        try:
+            error = self.store.error_for(article_id)
+        except (UnicodeError, ValueError):  # an id no store file can be named after
+            return None
+        return str(error) if error is not None else None
+
+    def status_name(self, article_id: str) -> str:
+        """The status the list and the card show: "damaged" for an unreadable store file,
+        else the stored status."""
+        return DAMAGED if self.damage_of(article_id) else self.status_of(article_id)
 
     def entries(self) -> Entries:
         """The list's entries, as columns: from the corpus index's columns and the store
@@ -98,7 +118,34 @@ class Workspace:
                 [Entry.source_of(m.url, m.source) for m in metas], None, summaries)
         if summaries is None and self.store is not None:
             entries.statuses[:] = [self.status_of(article_id) for article_id in entries.ids]
+        self._mark_damaged(entries)
         return entries
+
+    def _mark_damaged(self, entries: Entries) -> None:
+        """Rows whose store file the summary found unreadable show as damaged from the
+        start (the file names are matched by id, which is done only when there are any)."""
+        errors = getattr(self.summary, "errors", None)
+        if not errors:
+            return
+        from store.store import article_filename
+
+        names = {Path(error.path).name for error in errors if getattr(error, "path", None)}
+        for row, article_id in enumerate(entries.ids):
+            try:
+                if article_filename(article_id) in names:
+                    entries.statuses[row] = DAMAGED
+            except UnicodeError:
+                continue
+
+
+#: The list status of an article whose store file is damaged.
+DAMAGED = "damaged"
+
+
+def damage_notice(error: object) -> str:
+    """One line for the card and the notification of a damaged store file."""
+    return (f"Damaged store file: its annotations are not shown and nothing is saved over "
+            f"it until it is repaired: {error}")
 
 
 def open_workspace(

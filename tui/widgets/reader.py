@@ -95,21 +95,29 @@ class Reader(ScrollView, can_focus=True):
     """
 
     class CursorMoved(Message):
-        """The cursor word (and selection) changed: the side pane follows it."""
+        """The cursor word (and selection) changed: the side pane follows it.
+
+        ``article_id`` is the article the offsets belong to: a message still queued when
+        another article is opened is about the old text and is dropped by the screen."""
 
         def __init__(self, reader: Reader, word: Span | None, selection: Span | None) -> None:
             super().__init__()
             self.reader = reader
+            self.article_id = reader.article_id
             self.word = word
             self.selection = selection
 
     class Annotate(Message):
-        """An annotation key on a target span; the screen applies it through the store."""
+        """An annotation key on a target span; the screen applies it through the store.
+
+        Carries the ``article_id`` the target's offsets refer to, so a key typed just
+        before ``n`` opened the next article never lands on that one."""
 
         def __init__(self, reader: Reader, action: str, arg: Any, target: Span | None,
                      selection: bool) -> None:
             super().__init__()
             self.reader = reader
+            self.article_id = reader.article_id
             self.action = action
             self.arg = arg
             self.target = target

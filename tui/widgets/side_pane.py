@@ -160,32 +160,39 @@ class TagList(ScrollView, can_focus=True):
     TagList > .tag-list--detail { color: $text-muted; }
     """
 
+    # Each message names the article whose items it is about (``article_id``): one still
+    # queued when another article opens is stale, and the screen drops it.
     class Moved(Message):
-        def __init__(self, item: PaneItem) -> None:
+        def __init__(self, item: PaneItem, article_id: str | None = None) -> None:
             super().__init__()
             self.item = item
+            self.article_id = article_id
 
     class Remove(Message):
-        def __init__(self, item: PaneItem) -> None:
+        def __init__(self, item: PaneItem, article_id: str | None = None) -> None:
             super().__init__()
             self.item = item
+            self.article_id = article_id
 
     class ToggleDocLabel(Message):
-        def __init__(self, label: str) -> None:
+        def __init__(self, label: str, article_id: str | None = None) -> None:
             super().__init__()
             self.label = label
+            self.article_id = article_id
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.items: list[PaneItem] = []
+        self.article_id: str | None = None  # whose annotations ``items`` are
         self.doc_label_keys: dict[str, str] = {}
         self.highlighted: int | None = None
         self._cache: LRUCache[tuple, Strip] = LRUCache(256)
         self._version = 0
         self._base: Style | None = None  # the base style during one repaint
 
-    def show(self, items: list[PaneItem]) -> None:
+    def show(self, items: list[PaneItem], article_id: str | None = None) -> None:
         self.items = items
+        self.article_id = article_id
         self._version += 1
         self._cache.clear()
         if not items:
@@ -263,7 +270,7 @@ class TagList(ScrollView, can_focus=True):
             elif index >= top + height:
                 self.scroll_to(y=index - height + 1, animate=False, immediate=True)
             if announce and index != old:
-                self.post_message(self.Moved(self.items[index]))
+                self.post_message(self.Moved(self.items[index], self.article_id))
 
     def select_offset(self, start: int, end: int) -> None:
         """Highlight the innermost annotation under the reader's cursor, quietly."""
@@ -301,11 +308,11 @@ class TagList(ScrollView, can_focus=True):
         if label is not None:
             event.stop()
             event.prevent_default()
-            self.post_message(self.ToggleDocLabel(label))
+            self.post_message(self.ToggleDocLabel(label, self.article_id))
 
     def action_remove(self) -> None:
         if self.highlighted is not None and self.highlighted < len(self.items):
-            self.post_message(self.Remove(self.items[self.highlighted]))
+            self.post_message(self.Remove(self.items[self.highlighted], self.article_id))
 
 
 class SidePane(Vertical):
@@ -335,6 +342,7 @@ class SidePane(Vertical):
     def show_target(self, start: int, end: int, text: str, *, selection: bool) -> None:
         self.query_one(TargetCard).show(start, end, text, selection=selection)
 
-    def show_annotations(self, items: list[PaneItem], labels, active: set[str]) -> None:
-        self.query_one(TagList).show(items)
+    def show_annotations(self, items: list[PaneItem], labels, active: set[str],
+                         article_id: str | None = None) -> None:
+        self.query_one(TagList).show(items, article_id)
         self.query_one(DocLabels).show(labels, active)
