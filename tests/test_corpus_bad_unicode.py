@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from store.corpus import Corpus
+from store.corpus_index import open_corpus
 from store.errors import CorpusError, StoreError
 from store.records import EntitySpan, Event, Highlight
 
@@ -32,8 +33,8 @@ def folder_with_a_bad_name(tmp_path) -> Path:
 @pytest.mark.parametrize("indexed", [False, True])
 def test_a_page_whose_name_is_not_utf8_is_refused_by_name(folder_with_a_bad_name, tmp_path,
                                                           indexed):
-    corpus = Corpus.open(folder_with_a_bad_name,
-                         index_dir=tmp_path / "index" if indexed else None)
+    corpus = (open_corpus(folder_with_a_bad_name, tmp_path / "index") if indexed
+              else Corpus.open(folder_with_a_bad_name))
     assert len(corpus) == 2
     assert all(meta.id.encode("utf-8") for meta in corpus)
     [error] = corpus.errors
@@ -53,7 +54,7 @@ def test_a_lone_surrogate_id_is_refused_with_file_and_line(tmp_path):
         f'{corpus_file}:2: "id" holds a lone surrogate (U+D800), not text',
         f'{corpus_file}:3: "title" holds a lone surrogate (U+DC00), not text',
     ]
-    indexed = Corpus.open(corpus_file, index_dir=tmp_path / "index")
+    indexed = open_corpus(corpus_file, tmp_path / "index")
     assert indexed.ids == ["a", "c"] and len(indexed.errors) == 2
 
 

@@ -100,7 +100,7 @@ async def test_filling_a_role_on_a_full_disk_is_one_line_and_loses_nothing(make_
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
     async with app.run_test(size=(140, 40)) as pilot:
-        monkeypatch.setattr("store.store.atomic_write_text", full)
+        monkeypatch.setattr("store.persistence.atomic_write_text", full)
         await _fill_first_role(app, pilot)
         assert isinstance(app.screen, EventEditor)
         assert any(m.startswith("Not saved:") and "No space" in m for m in _messages(app))
