@@ -11,7 +11,6 @@ line numbers are settled and duplicate ids are found.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 import threading
 from collections import deque
@@ -19,6 +18,7 @@ from collections.abc import Callable, MutableMapping
 from pathlib import Path
 from typing import Any
 
+from store import safe_json
 from store.arabic import normalize_many
 from store.bulk import paused_gc
 from store.corpus import BOM, ArticleMeta, Corpus, _parse_record, record_meta, site_name
@@ -78,9 +78,9 @@ def scan_jsonl_line(raw: bytes, path: Path, line: int, offset: int) -> ArticleMe
         start, end = span
         body = raw[start:end]
         try:
-            record = json.loads(raw[:start] + raw[end:])
-        except ValueError:
-            record = None
+            record = safe_json.loads(raw[:start] + raw[end:])
+        except safe_json.BadJSON:
+            record = None  # the full parse below reports it
         if (isinstance(record, dict) and record.get("text") == ""
                 and _BLANK_ESCAPES.fullmatch(body) is None and body):
             meta = record_meta(record, path, line, offset, None)

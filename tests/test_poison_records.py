@@ -140,3 +140,18 @@ def test_conll_line_that_is_not_utf8_costs_that_line(tmp_path: Path) -> None:
     report = conll.read(path, known_labels={"PERS"})
     assert [p.line for p in report.problems] == [2]
     assert report.docs and report.docs[0].text == "بوتين في"
+
+
+def test_poisoned_jsonl_lines_through_the_corpus_index(tmp_path: Path) -> None:
+    from store.corpus_index import open_corpus
+
+    path = _jsonl(tmp_path, [
+        json.dumps({"id": "a1", "text": AR}, ensure_ascii=False),
+        '{"id": "big", "text": "نص", "n": ' + HUGE + "}",
+        '{"id": "deep", "text": "نص", "x": ' + DEEP + "}",
+        '{"id": "nan", "text": "نص", "n": NaN}',
+        json.dumps({"id": "a2", "text": AR}, ensure_ascii=False),
+    ])
+    corpus = open_corpus(path, tmp_path / "index")
+    assert [a.id for a in corpus.articles] == ["a1", "a2"]
+    assert sorted(e.line for e in corpus.errors) == [2, 3, 4]
