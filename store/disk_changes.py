@@ -327,6 +327,7 @@ class DiskTracker:
             art._docs[table] = {}
             art._doc_ids[table] = {}
         art._extra = {}
+        art._rejected, art.rejected = {}, []
         art.exists = False
         art.created = art.modified = None
         art.error = None

@@ -308,6 +308,8 @@ class StoreFiles:
         for table in RECORD_TABLES:
             ids = art._doc_ids[table]
             layout[table] = {str(ids[rid]): data for rid, data in art._docs[table].items()}
+            for key, data in art._rejected.get(table, {}).items():
+                layout[table].setdefault(str(key), data)  # kept as found, never dropped
         text = dumps(layout)
         self._disk.check_before_save(art)  # hook: never overwrite a file changed on disk
         try:

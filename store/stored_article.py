@@ -14,7 +14,7 @@ from typing import Any
 from store.article_files import RECORD_CLASS, RECORD_TABLES, doc_key
 from store.drift import DriftReport
 from store.errors import StoreError
-from store.records import ArticleAnnotations, ArticleStatus, EntitySpan
+from store.records import ArticleAnnotations, ArticleStatus, EntitySpan, Event
 
 # Header fields the store writes itself; any other key is kept in ``_extra`` and written
 # back untouched, so a newer Warraq's fields survive an older one's save.
@@ -49,6 +49,10 @@ class StoredArticle:
     _docs: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict, repr=False)
     _doc_ids: dict[str, dict[str, int]] = field(default_factory=dict, repr=False)
     _extra: dict[str, Any] = field(default_factory=dict, repr=False)
+    # Records of the file whose span does not fit the text (out of range, reversed, text
+    # not the slice): kept as they are and written back on save, never used or exported.
+    _rejected: dict[str, dict[int, dict[str, Any]]] = field(default_factory=dict, repr=False)
+    rejected: list[str] = field(default_factory=list, repr=False)
 
     def __post_init__(self) -> None:
         for table in RECORD_TABLES:
@@ -58,6 +62,12 @@ class StoredArticle:
     @property
     def status(self) -> ArticleStatus:
         return self.annotations.status
+
+    def next_doc_key(self, table: str) -> int:
+        """The file key for a new record: past every key in use, rejected records' too."""
+        used = self._doc_ids.get(table, {}).values()
+        kept = self._rejected.get(table, {}).keys()
+        return max(max(used, default=0), max(kept, default=0)) + 1
 
     def find(self, table: str, record_id: str) -> int | None:
         for i, rec in enumerate(getattr(self.annotations, table)):
@@ -102,7 +112,34 @@ def build_article(data: dict[str, Any], path: Path) -> StoredArticle:
             except (TypeError, ValueError, KeyError, AttributeError) as exc:
                 raise StoreError(f"{table} record {doc_id} is malformed ({exc}); left"
                                  " untouched", path) from None
+            problem = span_problem(rec, art.text)
+            if problem is not None:
+                art._rejected.setdefault(table, {})[doc_key(doc_id)] = doc
+                art.rejected.append(f"{table} record {doc_id}: {problem}; kept in the file,"
+                                    " not used or exported")
+                continue
             records.append(rec)
             art._docs[table][rec.id] = doc
             art._doc_ids[table][rec.id] = doc_key(doc_id)
     return art
+
+
+def span_problem(rec: Any, text: str) -> str | None:
+    """Why a record's span cannot stand on ``text`` (None: it can). A hand edit, a merge
+    or another tool can leave offsets that are negative, reversed, past the end, or that
+    no longer cover the quoted text; such a span would be drawn and exported wrong."""
+    if isinstance(rec, Event):
+        start, end, quoted, what = rec.trigger_start, rec.trigger_end, rec.trigger_text, "trigger"
+    else:
+        start, end, quoted, what = rec.start, rec.end, rec.text, "span"
+    if getattr(rec, "stale", False):
+        # Drift could not re-anchor it: kept on its old offsets, marked, never exported.
+        ok = 0 <= start < end
+        return None if ok else f"{what} [{start}, {end}) is empty or reversed"
+    if not 0 <= start < end <= len(text):
+        if start >= end:
+            return f"{what} [{start}, {end}) is empty or reversed"
+        return f"{what} [{start}, {end}) is outside the text of {len(text)} characters"
+    if quoted != text[start:end]:
+        return f"{what} [{start}, {end}) says {quoted!r} but the text there is {text[start:end]!r}"
+    return None

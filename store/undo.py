@@ -257,5 +257,5 @@ class UndoableStore(StoreFiles):
             at = len(records) if index is None else min(index, len(records))
             records.insert(at, rec)
         if record_id not in art._doc_ids[table]:
-            art._doc_ids[table][record_id] = max(art._doc_ids[table].values(), default=0) + 1
+            art._doc_ids[table][record_id] = art.next_doc_key(table)
         art._docs[table][record_id] = data

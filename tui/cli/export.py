@@ -199,6 +199,12 @@ def run_export(args: argparse.Namespace) -> int:
                     continue
                 if art is None or not art.exists:
                     continue
+                if art.rejected:  # spans that do not fit the text: never exported
+                    for problem in art.rejected:
+                        warn(StoreError(problem, art.path))
+                    damaged.append(StoreError(art.rejected[0], art.path))
+                    if not skip:
+                        raise _stop(damaged)
                 if args.only_done and art.annotations.status != ArticleStatus.DONE:
                     continue
                 counted["articles"] += 1

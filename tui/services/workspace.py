@@ -77,6 +77,10 @@ class Workspace:
         error = getattr(stored, "error", None)
         if error is not None:
             notices.append(damage_notice(error))
+        rejected = getattr(stored, "rejected", None)
+        if rejected:
+            more = f" (and {len(rejected) - 1} more)" if len(rejected) > 1 else ""
+            notices.append(f"Store file: {rejected[0]}{more}.")
         if getattr(stored, "drifted", False):
             notices.append("The corpus text differs from the stored snapshot: spans re-anchored "
                            "where unambiguous, others marked stale.")
