@@ -29,8 +29,23 @@ def _worker_start(parent: int) -> None:
     with contextlib.suppress(OSError, AttributeError):
         os.nice(10)
 
+    # Forked workers are the app's children; a fork server's (or spawned) workers are the
+    # server's, so for them "the app ended" means its process id is gone, not a new parent.
+    forked = os.getppid() == parent
+
+    def app_alive() -> bool:
+        if forked:
+            return os.getppid() == parent
+        try:
+            os.kill(parent, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            return True
+        return True
+
     def watch() -> None:
-        while os.getppid() == parent:
+        while app_alive():
             time.sleep(0.5)
         os._exit(0)
 

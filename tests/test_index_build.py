@@ -187,7 +187,10 @@ def test_forked_workers_do_not_keep_the_store_lock(tmp_path: Path):
         held.release()
 
 
-def test_workers_end_when_the_app_is_killed(tmp_path: Path):
+@pytest.mark.parametrize("threads", [False, True], ids=["forked", "fork-server"])
+def test_workers_end_when_the_app_is_killed(tmp_path: Path, threads: bool):
+    """With another thread running (the app once Textual has started) workers come from a
+    fork server, not from the app: they must still work, and still end with the app."""
     import os
     import signal
     import subprocess
@@ -195,14 +198,22 @@ def test_workers_end_when_the_app_is_killed(tmp_path: Path):
     import time
 
     script = (
-        "import os, sys, time\n"
-        "from store.index_workers import _pool\n"
+        "import os, sys, threading, time\n"
+        + ("threading.Thread(target=time.sleep, args=(120,), daemon=True).start()\n"
+           if threads else "")
+        + "from store.index_workers import _pool\n"
         "pool = _pool(1)\n"
         "pool.submit(os.getpid).result()\n"
         "print(pool.submit(os.getpid).result(), flush=True)\n"
         "time.sleep(60)\n")
     app = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True,
                            cwd=Path(__file__).resolve().parent.parent)
+    import select
+
+    ready, _, _ = select.select([app.stdout], [], [], 60)
+    if not ready:  # the workers never answered (they used to exit at once under a fork server)
+        app.kill()
+        raise AssertionError("indexing workers did not run a chunk")
     worker = int(app.stdout.readline())
     os.kill(app.pid, signal.SIGKILL)
     app.wait()
