@@ -40,7 +40,7 @@ from store.storage import read_json
 HUMAN_ORIGINS = frozenset({HUMAN, "human-propagated"})
 
 SUMMARY_FORMAT = "warraq-store-summary"
-SUMMARY_VERSION = 1
+SUMMARY_VERSION = 2  # 2: a file is known by size, mtime, ctime and inode
 SUMMARY_FILE = "summary.json"
 OUTCOMES = ("accepted", "corrected", "rejected", "pending")
 STATUSES = ("new", "in_progress", "done", "skipped")
@@ -140,7 +140,10 @@ def summarize_store(root: str | Path, *, use_cache: bool = True) -> StoreSummary
         except OSError:
             continue
         hit = cached.get(entry.name)
-        if hit is not None and hit[0] == st.st_size and hit[1] == st.st_mtime_ns:
+        # ctime cannot be set back by hand (git, `touch -r`, a restored mtime): with the inode
+        # it tells a same-size rewrite from the file the cache summarized.
+        stamp = [st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+        if hit is not None and hit[0] == st.st_size and hit[1] == stamp:
             record = hit
             result.reused += 1
         else:
@@ -148,9 +151,9 @@ def summarize_store(root: str | Path, *, use_cache: bool = True) -> StoreSummary
             try:
                 data = read_json(path)
                 check_article_file(data, path)
-                record = [st.st_size, st.st_mtime_ns, summarize_article(data).to_dict(), None]
+                record = [st.st_size, stamp, summarize_article(data).to_dict(), None]
             except StoreError as exc:
-                record = [st.st_size, st.st_mtime_ns, None, exc.reason]
+                record = [st.st_size, stamp, None, exc.reason]
             result.reread += 1
         files[entry.name] = record
         if record[3] is not None:

@@ -160,3 +160,19 @@ def test_propagated_human_decisions_are_not_scored_as_suggestions(tmp_path):
     assert stats.by_label == {"PERS": 2}
     assert "human-propagated" not in stats.by_source
     assert stats.overall.accepted == 0
+
+
+def test_summary_cache_sees_a_same_size_rewrite_with_its_mtime_put_back(store_dir: Path):
+    summarize_store(store_dir)
+    with Store.open(store_dir, annotator="huda") as store:
+        store.set_status("two", "done")
+    assert summarize_store(store_dir).articles["two"].status == "done"
+    path = next((store_dir / "articles").glob("two-*.json"))
+    before = path.stat()
+    raw = path.read_text(encoding="utf-8")
+    assert '"status": "done"' in raw
+    # What a checkout can do: same size, mtime restored, other content.
+    path.write_text(raw.replace('"status": "done"', '"status":  "new"'), encoding="utf-8")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert path.stat().st_size == before.st_size
+    assert summarize_store(store_dir).articles["two"].status == "new"
