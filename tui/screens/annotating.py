@@ -41,6 +41,12 @@ def clock() -> str:
     return f"{datetime.now():%H:%M:%S}"
 
 
+def not_saved(error: BaseException) -> str:
+    """One line for a refused save, saying "not saved" once (a store error that already
+    says it, e.g. a read-only store, is not prefixed again)."""
+    text = str(error)
+    return text if "not saved" in text.lower() else f"Not saved: {text}"
+
 class AnnotatingScreen(Screen[None]):
     """Annotation actions of the main screen (see the module docstring)."""
 
@@ -112,7 +118,7 @@ class AnnotatingScreen(Screen[None]):
             self.notify(str(error), severity="warning", timeout=3)
             return False
         except (WarraqError, OSError) as error:
-            self.notify(f"Not saved: {error}", severity="error", timeout=10)
+            self.notify(not_saved(error), severity="error", timeout=10)
             self._repaint_annotations()
             return False
         self._repaint_annotations()
@@ -395,7 +401,7 @@ class AnnotatingScreen(Screen[None]):
         try:
             action = store.undo() if which == "undo" else store.redo()
         except (WarraqError, OSError) as error:
-            self.notify(f"Not saved: {error}", severity="error", timeout=10)
+            self.notify(not_saved(error), severity="error", timeout=10)
             return
         if action is None:
             self.notify(f"Nothing to {which}.", timeout=2)
