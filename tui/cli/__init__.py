@@ -26,6 +26,7 @@ SUBCOMMANDS: dict[str, str] = {
     "import": "tui.cli.import_",
     "suggest": "tui.cli.suggest",
     "stats": "tui.cli.stats",
+    "doctor": "tui.cli.doctor",
 }
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import shutil
 import sys
+from contextlib import nullcontext
 
 from store.errors import WarraqError
 from tui.cli.options import EXIT_ERROR, add_layout_options
@@ -31,6 +32,7 @@ def run_render(args: argparse.Namespace) -> int:
     from store.corpus import Corpus
     from tui.rtl.layout import BaseDirection
     from tui.rtl.render import render_lines
+    from tui.rtl.terminal import bidi_mode
 
     out = sys.stdout
     # Bold titles and dim signs only for a terminal that takes them (not NO_COLOR, TERM=dumb);
@@ -49,15 +51,18 @@ def run_render(args: argparse.Namespace) -> int:
         if not metas:
             raise WarraqError(f"no article with id {args.article_id!r}", args.file)
     base = BaseDirection(args.direction) if args.direction else None
-    for number, meta in enumerate(metas):
-        if number:
-            out.write("\n\n")
-        article = corpus.load(meta.id)
-        title = meta.title if not article.text.startswith(meta.title) else None
-        for line in render_lines(
-            article.text, width, title=title, base=base, mode=args.bidi, color=color
-        ):
-            out.write(line + "\n")
-    out.flush()
+    # A terminal gets the same profile as the app (its own bidi off in app mode, restored
+    # after); a pipe or file gets the lines' bytes and nothing else.
+    with bidi_mode(args.bidi, out) if is_terminal(out) else nullcontext():
+        for number, meta in enumerate(metas):
+            if number:
+                out.write("\n\n")
+            article = corpus.load(meta.id)
+            title = meta.title if not article.text.startswith(meta.title) else None
+            for line in render_lines(
+                article.text, width, title=title, base=base, mode=args.bidi, color=color
+            ):
+                out.write(line + "\n")
+        out.flush()
     return EXIT_ERROR if corpus.errors and not metas else 0
 

@@ -1,0 +1,95 @@
+"""``warraq doctor``: what Warraq makes of this terminal, and a line to check it by eye.
+
+Prints the terminal and multiplexer named by the environment, the bidi mode and why, the
+bytes sent around the app, any warning, and a test line (Arabic with harakat, lam-alef,
+digits, Latin and «») laid out by the same engine as the reader, to compare with README's
+reference picture.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+from contextlib import nullcontext
+
+from tui.cli.options import add_layout_options
+from tui.cli.output import is_terminal
+
+TEST_LINE = "قالَ المراسلُ «لا» في 2024 عبر BBC: بالأمسِ."
+
+MODE_WHY = {
+    "app": "Warraq shapes and reorders Arabic itself; the terminal is told to draw cells as "
+    "they come",
+    "terminal": "Warraq sends logical, unshaped text; the terminal does its own bidi",
+}
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser(
+        "doctor",
+        help="show what Warraq detects about this terminal, with a test line",
+        description="Print the detected terminal and multiplexer, the bidi mode and why, "
+        "and a test line laid out as the reader would (compare it with README's picture).",
+    )
+    parser.add_argument("--width", type=int, default=None, help="columns (default: terminal)")
+    add_layout_options(parser)
+    parser.set_defaults(run=run_doctor)
+
+
+def shown(sequence: str) -> str:
+    """Escape sequences spelled out (``ESC [8l``), so printing them changes nothing."""
+    if not sequence:
+        return "nothing"
+    return sequence.replace("\x1b", "ESC ").replace("\x07", " BEL").replace("ESC \\", "ESC\\")
+
+
+def report(mode: str, env: dict[str, str] | os._Environ[str]) -> list[str]:
+    """The doctor's lines before the test line, from ``env`` (pure, for the tests)."""
+    from tui.rtl.terminals import detect
+
+    found = detect(env)
+    profile = found.profile
+    source = f" (from {found.source})" if found.source else ""
+    lines = [f"terminal:    {profile.label}{source}: {profile.why}"]
+    if found.multiplexer == "tmux":
+        lines.append("multiplexer: tmux (sequences wrapped for passthrough to the outer "
+                     "terminal; allow-passthrough set on this pane)")
+    elif found.multiplexer == "screen":
+        lines.append("multiplexer: GNU screen (sequences passed to the outer terminal)")
+    else:
+        lines.append("multiplexer: none")
+    lines.append(f"mode:        --bidi {mode}: {MODE_WHY[mode]}")
+    if mode == "app":
+        lines.append(f"on start:    {shown(found.start_bytes)}")
+        lines.append(f"on exit:     {shown(found.exit_bytes)}")
+    else:
+        lines.append("on start:    nothing (the terminal keeps its own bidi)")
+    warning = found.bidi_warning(mode)
+    if warning:
+        lines.append(f"warning:     {warning}")
+    return lines
+
+
+def run_doctor(args: argparse.Namespace) -> int:
+    from tui.rtl.glyphs import printable
+    from tui.rtl.layout import BaseDirection
+    from tui.rtl.render import render_lines
+    from tui.rtl.terminal import bidi_mode
+
+    out = sys.stdout
+    for line in report(args.bidi, os.environ):
+        out.write(printable(line) + "\n")
+    width = args.width or (shutil.get_terminal_size((80, 24)).columns if is_terminal(out)
+                           else 80)
+    base = BaseDirection(args.direction) if args.direction else None
+    out.write("test line (compare with README):\n")
+    out.flush()
+    # The test line is drawn as the app would draw it: in the profile's state, restored after.
+    with bidi_mode(args.bidi, out, warn=lambda _message: None) if is_terminal(out) \
+            else nullcontext():
+        for line in render_lines(TEST_LINE, max(width, 1), base=base, mode=args.bidi):
+            out.write(line + "\n")
+        out.flush()
+    return 0
