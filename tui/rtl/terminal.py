@@ -82,14 +82,16 @@ def bidi_mode(
     """Put the terminal in the state ``mode`` needs for the block and restore it on any exit.
 
     ``stream`` is the terminal to talk to (default: stderr or stdout, whichever is a
-    terminal); nothing is written when there is none, or when ``WARRAQ_NO_BDSM`` is set (the
-    tests). Yields the detected profile.
+    terminal); nothing is written when there is none, for ``TERM=dumb``, or when
+    ``WARRAQ_NO_BDSM`` is set (the tests). Yields the detected profile.
     """
     env = os.environ if env is None else env
     detected = detect(env)
     if stream is None:
         stream = _terminal_stream()
-    if stream is None or env.get("WARRAQ_NO_BDSM") is not None:
+    # TERM=dumb takes no escape sequence at all; WARRAQ_NO_BDSM is the tests' (and users')
+    # way to leave the terminal alone.
+    if stream is None or env.get("WARRAQ_NO_BDSM") is not None or env.get("TERM") == "dumb":
         yield detected
         return
     _say_once(detected.bidi_warning(mode), warn)
