@@ -79,6 +79,11 @@ def run_doctor(args: argparse.Namespace) -> int:
     from tui.rtl.terminal import bidi_mode
 
     out = sys.stdout
+
+    def out_line(message: str) -> None:  # the notice after the test line, on stdout
+        after.append(message)
+
+    after: list[str] = []
     for line in report(args.bidi, os.environ):
         out.write(printable(line) + "\n")
     width = args.width or (shutil.get_terminal_size((80, 24)).columns if is_terminal(out)
@@ -86,10 +91,13 @@ def run_doctor(args: argparse.Namespace) -> int:
     base = BaseDirection(args.direction) if args.direction else None
     out.write("test line (compare with README):\n")
     out.flush()
-    # The test line is drawn as the app would draw it: in the profile's state, restored after.
-    with bidi_mode(args.bidi, out, warn=lambda _message: None) if is_terminal(out) \
-            else nullcontext():
+    # The test line is drawn as the app would draw it, in the profile's state (restored after
+    # where restoring does not redraw it reversed).
+    options = {"warn": out_line, "keep_output": True}
+    with bidi_mode(args.bidi, out, **options) if is_terminal(out) else nullcontext():
         for line in render_lines(TEST_LINE, max(width, 1), base=base, mode=args.bidi):
             out.write(line + "\n")
         out.flush()
+    for message in after:
+        out.write(printable(f"note:        {message}") + "\n")
     return 0

@@ -52,8 +52,9 @@ def run_render(args: argparse.Namespace) -> int:
             raise WarraqError(f"no article with id {args.article_id!r}", args.file)
     base = BaseDirection(args.direction) if args.direction else None
     # A terminal gets the same profile as the app (its own bidi off in app mode, restored
-    # after); a pipe or file gets the lines' bytes and nothing else.
-    with bidi_mode(args.bidi, out) if is_terminal(out) else nullcontext():
+    # after, except where restoring would redraw these lines reversed: Konsole, mlterm); a
+    # pipe or file gets the lines' bytes and nothing else.
+    with bidi_mode(args.bidi, out, keep_output=True) if is_terminal(out) else nullcontext():
         for number, meta in enumerate(metas):
             if number:
                 out.write("\n\n")

@@ -78,12 +78,17 @@ def bidi_mode(
     env: Mapping[str, str] | None = None,
     run: Callable[..., Any] = subprocess.run,
     warn: Callable[[str], None] = _default_warn,
+    keep_output: bool = False,
 ) -> Iterator[Detected]:
     """Put the terminal in the state ``mode`` needs for the block and restore it on any exit.
 
     ``stream`` is the terminal to talk to (default: stderr or stdout, whichever is a
     terminal); nothing is written when there is none, for ``TERM=dumb``, or when
     ``WARRAQ_NO_BDSM`` is set (the tests). Yields the detected profile.
+
+    ``keep_output`` is for output that stays on screen after Warraq exits (``render``,
+    ``doctor``): a terminal whose switch redraws what is already shown (Konsole, mlterm) is
+    left switched off, with one line saying how to turn it back on.
     """
     env = os.environ if env is None else env
     detected = detect(env)
@@ -96,6 +101,9 @@ def bidi_mode(
         return
     _say_once(detected.bidi_warning(mode), warn)
     start, finish = (detected.start_bytes, detected.exit_bytes) if mode == "app" else ("", "")
+    if start and keep_output and detected.profile.redraws:
+        finish = ""
+        _say_once(detected.left_off_notice(), warn)
     if start and detected.multiplexer == "tmux" and not allow_tmux_passthrough(env, run):
         _say_once(TMUX_CONF_HINT, warn)
     restored = False

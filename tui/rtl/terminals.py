@@ -62,6 +62,10 @@ class TerminalProfile:
     terminal_bidi: bool = False
     warning: str | None = None
     why: str = ""
+    # The switch governs how the terminal draws what is already on screen (seen in Konsole
+    # and mlterm): restoring it after ``warraq render`` would reverse the printed lines.
+    redraws: bool = False
+    undo_hint: str = ""
 
 
 XTERM = TerminalProfile(
@@ -76,11 +80,13 @@ VTE = TerminalProfile(
 KONSOLE = TerminalProfile(
     "konsole", "Konsole", (KONSOLE_BIDI_OFF,), (KONSOLE_BIDI_ON,), terminal_bidi=True,
     why="ignores BDSM; OSC 50 BidiRenderingEnabled=false turns its own bidi off",
+    redraws=True, undo_hint=r"printf '\e]50;BidiRenderingEnabled=true\a'",
 )
 MLTERM = TerminalProfile(
     "mlterm", "mlterm", (MLTERM_CTL_OFF,), (MLTERM_CTL_ON,),
     why="ignores BDSM; OSC 5379 use_ctl=false turns its own layout off "
     "(it draws bidi isolates as boxes, so --bidi terminal is not for it)",
+    redraws=True, undo_hint=r"printf '\e]5379;use_ctl=true\a'",
 )
 KITTY = TerminalProfile(
     "kitty", "kitty",
@@ -135,6 +141,12 @@ class Detected:
         if self.multiplexer == "screen":
             return screen_passthrough(sequence)
         return sequence
+
+    def left_off_notice(self) -> str:
+        """What to say when ``warraq render`` leaves a redrawing terminal's switch off."""
+        return (f"{self.profile.label}'s own bidi is left off so these lines stay right "
+                f"(turning it back on redraws them reversed); {self.profile.undo_hint} "
+                "turns it back on")
 
     def bidi_warning(self, mode: str) -> str | None:
         """The one line to print at start for this terminal in ``mode``, if any."""
