@@ -134,7 +134,8 @@ class EntryRows(ScrollView):
         self._ahead_timer: Any = None
 
     def _draw(self, index: int, part: int, width: int, selected: bool) -> Strip:
-        """Row ``part`` of entry ``index``, ``width`` cells wide."""
+        """Row ``part`` of entry ``index``, ``width`` cells wide: the subclass's drawing
+        (``ArticleList``); this base holds only the cache and scrolling around it."""
         raise NotImplementedError
 
     def _empty_text(self) -> str:
