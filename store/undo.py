@@ -71,33 +71,29 @@ class UndoableStore(StoreFiles):
 
     def undo(self) -> Action | None:
         """Revert the last action and save at once; returns it (None: nothing to undo)."""
-        self._check_writable()
-        action = self._history.pop_undo()
-        if action is None:
-            return None
-        try:
-            self._replay(action, undo=True)
-        except ArticleReloaded:
-            raise  # hook: the reload dropped this article's history, the step included
-        except BaseException:
-            self._history.done(action)
-            raise
-        self._history.undone(action)
-        return action
+        return self._step(undo=True)
 
     def redo(self) -> Action | None:
+        """Apply the last undone action again and save; returns it (None: nothing to redo)."""
+        return self._step(undo=False)
+
+    def _step(self, *, undo: bool) -> Action | None:
+        """One undo or redo: the action moves to the other stack only once it is saved; a
+        failed save puts it back where it was."""
         self._check_writable()
-        action = self._history.pop_redo()
+        history = self._history
+        action = history.pop_undo() if undo else history.pop_redo()
         if action is None:
             return None
+        back, forth = (history.done, history.undone) if undo else (history.undone, history.done)
         try:
-            self._replay(action, undo=False)
+            self._replay(action, undo=undo)
         except ArticleReloaded:
             raise  # hook: the reload dropped this article's history, the step included
         except BaseException:
-            self._history.undone(action)
+            back(action)
             raise
-        self._history.done(action)
+        forth(action)
         return action
 
     def _replay(self, action: Action, *, undo: bool) -> None:
