@@ -166,18 +166,17 @@ def test_no_tmux_call_outside_tmux_nor_for_a_profile_with_nothing_to_send() -> N
     assert calls == []
 
 
-def test_known_wrong_terminals_warn_once_per_process() -> None:
+def test_warnings_are_said_once_per_process() -> None:
     warnings: list[str] = []
     for _ in range(3):
-        with bidi_mode("app", io.StringIO(), env={"KITTY_WINDOW_ID": "7"},
+        with bidi_mode("terminal", io.StringIO(), env={"XTERM_VERSION": "7"},
                        warn=warnings.append):
             pass
-    assert warnings == [detect({"KITTY_WINDOW_ID": "7"}).bidi_warning("app")]
-    assert "\n" not in detect({"KITTY_WINDOW_ID": "7"}).bidi_warning("app")
-    alacritty = detect({"ALACRITTY_WINDOW_ID": "1"}).bidi_warning("app")
-    assert alacritty and "haraka" in alacritty
+    assert warnings == [detect({"XTERM_VERSION": "7"}).bidi_warning("terminal")]
+    assert "\n" not in warnings[0]
+    # Every known terminal is right in app mode now (kitty and alacritty with cell fixes).
     for env in ({"VTE_VERSION": "1"}, {"XTERM_VERSION": "1"}, {"KONSOLE_VERSION": "1"},
-                {"MLTERM": "1"}):
+                {"MLTERM": "1"}, {"KITTY_WINDOW_ID": "1"}, {"ALACRITTY_WINDOW_ID": "1"}):
         assert detect(env).bidi_warning("app") is None
 
 
@@ -306,8 +305,10 @@ def test_doctor_names_terminal_multiplexer_mode_and_shows_the_test_line() -> Non
     assert "Konsole" in text and "KONSOLE_VERSION" in text and "tmux" in text
     assert "--bidi app" in text and "ESC Ptmux;ESC ESC ]50;BidiRenderingEnabled=false" in text
     assert E not in text
-    kitty = "\n".join(report("app", {"KITTY_WINDOW_ID": "1"}))
-    assert "warning:" in kitty and "backwards" in kitty
+    kitty = "\n".join(report(None, {"KITTY_WINDOW_ID": "1"}))
+    assert "mode:        app (auto:" in kitty and "known:" in kitty and "haraka" in kitty
+    assert "WARRAQ_BIDI=terminal" in "\n".join(
+        report(None, {"VTE_VERSION": "1", "WARRAQ_BIDI": "terminal"}))
 
     shown = warraq_on_pty(["doctor", "--width", "80"], {"VTE_VERSION": "7000"})
     assert "VTE" in shown and "multiplexer: none" in shown

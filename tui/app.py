@@ -37,6 +37,18 @@ class WarraqApp(App[None]):
     def __init__(self, workspace: Workspace) -> None:
         super().__init__()
         self.workspace = workspace
+        # The terminal whose cell drawing Warraq compensates for ("kitty", "alacritty"; see
+        # tui.rtl.cell_fixes), set by ``warraq`` from the detected profile in app mode.
+        self.cell_fix = ""
+
+    def _display(self, screen: Screen, renderable: Any) -> None:
+        # Every frame reaches the terminal through here: the one place where what kitty's
+        # shaper or alacritty's mark placement would move is put where they need it.
+        if self.cell_fix and renderable is not None:
+            from tui.widgets.cell_fixes import fixed_update
+
+            renderable = fixed_update(renderable, self.cell_fix)
+        super()._display(screen, renderable)
 
     # Shorthands for the workspace's most used parts (tests, scripts and the widgets'
     # ``self.app.bidi`` read them here).

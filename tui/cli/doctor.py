@@ -14,7 +14,7 @@ import shutil
 import sys
 from contextlib import nullcontext
 
-from tui.cli.options import add_layout_options
+from tui.cli.options import add_layout_options, resolve_bidi
 from tui.cli.output import is_terminal
 
 TEST_LINE = "قالَ المراسلُ «لا» في 2024 عبر BBC: بالأمسِ."
@@ -45,11 +45,13 @@ def shown(sequence: str) -> str:
     return sequence.replace("\x1b", "ESC ").replace("\x07", " BEL").replace("ESC \\", "ESC\\")
 
 
-def report(mode: str, env: dict[str, str] | os._Environ[str]) -> list[str]:
-    """The doctor's lines before the test line, from ``env`` (pure, for the tests)."""
-    from tui.rtl.terminals import detect
+def report(mode: str | None, env: dict[str, str] | os._Environ[str]) -> list[str]:
+    """The doctor's lines before the test line, from ``env`` (pure, for the tests);
+    ``mode`` is ``--bidi`` as given (None or "auto": chosen for the terminal)."""
+    from tui.rtl.terminals import choose_mode, detect
 
     found = detect(env)
+    mode, why = choose_mode(mode, found, env)
     profile = found.profile
     source = f" (from {found.source})" if found.source else ""
     lines = [f"terminal:    {profile.label}{source}: {profile.why}"]
@@ -60,7 +62,7 @@ def report(mode: str, env: dict[str, str] | os._Environ[str]) -> list[str]:
         lines.append("multiplexer: GNU screen (sequences passed to the outer terminal)")
     else:
         lines.append("multiplexer: none")
-    lines.append(f"mode:        --bidi {mode}: {MODE_WHY[mode]}")
+    lines.append(f"mode:        {mode} ({why}): {MODE_WHY[mode]}")
     if mode == "app":
         lines.append(f"on start:    {shown(found.start_bytes)}")
         lines.append(f"on exit:     {shown(found.exit_bytes)}")
@@ -69,10 +71,13 @@ def report(mode: str, env: dict[str, str] | os._Environ[str]) -> list[str]:
     warning = found.bidi_warning(mode)
     if warning:
         lines.append(f"warning:     {warning}")
+    if found.profile.caveat:
+        lines.append(f"known:       {found.profile.caveat}")
     return lines
 
 
 def run_doctor(args: argparse.Namespace) -> int:
+    from tui.rtl.cell_fixes import fix_lines
     from tui.rtl.glyphs import printable
     from tui.rtl.layout import BaseDirection
     from tui.rtl.render import render_lines
@@ -86,6 +91,8 @@ def run_doctor(args: argparse.Namespace) -> int:
     after: list[str] = []
     for line in report(args.bidi, os.environ):
         out.write(printable(line) + "\n")
+    _mode, _why, detected = resolve_bidi(args)
+    fix_for = detected.name if is_terminal(out) and args.bidi == "app" else ""
     width = args.width or (shutil.get_terminal_size((80, 24)).columns if is_terminal(out)
                            else 80)
     base = BaseDirection(args.direction) if args.direction else None
@@ -95,7 +102,8 @@ def run_doctor(args: argparse.Namespace) -> int:
     # where restoring does not redraw it reversed).
     options = {"warn": out_line, "keep_output": True}
     with bidi_mode(args.bidi, out, **options) if is_terminal(out) else nullcontext():
-        for line in render_lines(TEST_LINE, max(width, 1), base=base, mode=args.bidi):
+        lines = render_lines(TEST_LINE, max(width, 1), base=base, mode=args.bidi)
+        for line in fix_lines(lines, fix_for):
             out.write(line + "\n")
         out.flush()
     for message in after:

@@ -7,7 +7,7 @@ import argparse
 import gc
 from collections.abc import Sequence
 
-from tui.cli.options import add_layout_options, add_store_options
+from tui.cli.options import add_layout_options, add_store_options, resolve_bidi
 from tui.cli.output import SafeArgumentParser
 
 
@@ -29,6 +29,7 @@ def app_parser(subcommands: Sequence[str]) -> argparse.ArgumentParser:
 
 def run_app(argv: Sequence[str], subcommands: Sequence[str]) -> int:
     args = app_parser(subcommands).parse_args(argv)
+    _mode, _why, detected = resolve_bidi(args)
     from tui.app import WarraqApp, prepare_app  # Textual loads only for the app itself
 
     app: WarraqApp = prepare_app(
@@ -39,6 +40,8 @@ def run_app(argv: Sequence[str], subcommands: Sequence[str]) -> int:
         bidi=args.bidi,
         direction=args.direction,
     )
+    if args.bidi == "app":  # kitty and alacritty redraw cells: send them what they need
+        app.cell_fix = detected.name
     from tui.rtl.terminal import bidi_mode
 
     try:

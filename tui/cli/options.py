@@ -38,10 +38,11 @@ def add_store_options(parser: argparse.ArgumentParser) -> None:
 def add_layout_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--bidi",
-        choices=("app", "terminal"),
-        default="app",
-        help="app: Warraq shapes and reorders (default); terminal: send logical text to a "
-        "terminal that does its own bidi",
+        choices=("auto", "app", "terminal"),
+        default=None,
+        help="auto (default, or $WARRAQ_BIDI): chosen for the terminal Warraq detects; app: "
+        "Warraq shapes and reorders; terminal: send logical text to a terminal that does its "
+        "own bidi",
     )
     parser.add_argument(
         "--direction",
@@ -49,6 +50,18 @@ def add_layout_options(parser: argparse.ArgumentParser) -> None:
         default=None,
         help="paragraph base direction (default: from the article's script, as dir=rtl)",
     )
+
+
+def resolve_bidi(args: argparse.Namespace, env: Any = None) -> tuple[str, str, Any]:
+    """Settle ``args.bidi`` to "app" or "terminal" for the detected terminal; returns the
+    mode, why it was chosen (``warraq doctor`` prints it) and the terminal's profile."""
+    from tui.rtl.terminals import choose_mode, detect
+
+    env = os.environ if env is None else env
+    detected = detect(env)
+    mode, why = choose_mode(getattr(args, "bidi", None), detected, env)
+    args.bidi = mode
+    return mode, why, detected
 
 
 def open_store(args: argparse.Namespace, write: bool) -> Any:

@@ -9,7 +9,7 @@ import sys
 from contextlib import nullcontext
 
 from store.errors import WarraqError
-from tui.cli.options import EXIT_ERROR, add_layout_options
+from tui.cli.options import EXIT_ERROR, add_layout_options, resolve_bidi
 from tui.cli.output import is_terminal, use_color
 from tui.rtl.glyphs import warn
 
@@ -30,11 +30,15 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run_render(args: argparse.Namespace) -> int:
     from store.corpus import Corpus
+    from tui.rtl.cell_fixes import fix_lines
     from tui.rtl.layout import BaseDirection
     from tui.rtl.render import render_lines
     from tui.rtl.terminal import bidi_mode
 
     out = sys.stdout
+    _mode, _why, detected = resolve_bidi(args)
+    # kitty and alacritty redraw cells (tui.rtl.cell_fixes); a pipe gets the plain lines.
+    fix_for = detected.name if is_terminal(out) and args.bidi == "app" else ""
     # Bold titles and dim signs only for a terminal that takes them (not NO_COLOR, TERM=dumb);
     # the article's own controls are signs whatever the output (render_lines).
     color = use_color(out)
@@ -60,9 +64,10 @@ def run_render(args: argparse.Namespace) -> int:
                 out.write("\n\n")
             article = corpus.load(meta.id)
             title = meta.title if not article.text.startswith(meta.title) else None
-            for line in render_lines(
+            lines = render_lines(
                 article.text, width, title=title, base=base, mode=args.bidi, color=color
-            ):
+            )
+            for line in fix_lines(lines, fix_for):
                 out.write(line + "\n")
         out.flush()
     return EXIT_ERROR if corpus.errors and not metas else 0

@@ -61,11 +61,14 @@ class TerminalProfile:
     exit: tuple[str, ...] = ()
     terminal_bidi: bool = False
     warning: str | None = None
+    caveat: str = ""  # what is still not perfect, for ``warraq doctor`` and README
     why: str = ""
     # The switch governs how the terminal draws what is already on screen (seen in Konsole
     # and mlterm): restoring it after ``warraq render`` would reverse the printed lines.
     redraws: bool = False
     undo_hint: str = ""
+    # ``--bidi auto`` would pick terminal mode (no terminal seen so far earns it).
+    prefers_terminal: bool = False
 
 
 XTERM = TerminalProfile(
@@ -90,15 +93,15 @@ MLTERM = TerminalProfile(
 )
 KITTY = TerminalProfile(
     "kitty", "kitty",
-    warning="kitty draws the letters of each Arabic word backwards (its shaper re-shapes "
-    "them); use xterm, a VTE terminal, Konsole or mlterm for Arabic",
-    why="has no bidi switch; nothing sent",
+    why="has no bidi switch; its shaper lays each Arabic run out right-to-left again, so "
+    "Warraq sends those runs reversed (tui.rtl.cell_fixes)",
+    caveat="kitty may draw a haraka on a word's last letter, or a second haraka on one "
+    "letter, a cell off; letters and order are right",
 )
 ALACRITTY = TerminalProfile(
     "alacritty", "alacritty",
-    warning="alacritty draws every haraka one cell left of its letter; words and order are "
-    "right, or use xterm, a VTE terminal, Konsole or mlterm",
-    why="has no bidi switch; nothing sent",
+    why="has no bidi switch; it draws a combining mark one cell right of its cell, so "
+    "Warraq attaches each haraka one cell left (tui.rtl.cell_fixes)",
 )
 # An unknown terminal gets BDSM, as Warraq always sent: terminals that ignore it ignore it.
 UNKNOWN = TerminalProfile(
@@ -209,3 +212,33 @@ def detect(env: Mapping[str, str]) -> Detected:
     answer must not wait on a terminal that never replies)."""
     profile, source = _emulator(env)
     return Detected(profile, _multiplexer(env), source)
+
+
+BIDI_VARIABLE = "WARRAQ_BIDI"
+BIDI_MODES = ("auto", "app", "terminal")
+
+
+def choose_mode(requested: str | None, detected: Detected,
+                env: Mapping[str, str]) -> tuple[str, str]:
+    """The layout mode to use and why: ``--bidi`` when given, else ``WARRAQ_BIDI``, else
+    ``auto``, which picks per profile.
+
+    Every terminal seen so far shows Arabic right in app mode once its own bidi is off (or,
+    for kitty and alacritty, with the cell fixes of ``tui.rtl.cell_fixes``), and none keeps
+    panes apart in terminal mode as well as that, so auto picks app mode everywhere; a
+    profile that one day lays out Arabic better itself sets ``prefers_terminal``.
+    """
+    source = "--bidi"
+    if not requested or requested == "auto":
+        from_env = env.get(BIDI_VARIABLE, "").strip().lower()
+        if from_env in ("app", "terminal"):
+            return from_env, f"{BIDI_VARIABLE}={from_env}"
+        requested, source = "auto", "auto"
+    if requested in ("app", "terminal"):
+        return requested, f"{source} {requested}"
+    if detected.profile.prefers_terminal:
+        return "terminal", f"auto: {detected.profile.label} lays out Arabic itself"
+    how = {"kitty": "its shaper's runs sent reversed",
+           "alacritty": "harakat moved onto their letters"}.get(detected.name)
+    why = f"auto: Warraq lays out Arabic for {detected.profile.label}"
+    return "app", f"{why} ({how})" if how else why
