@@ -128,3 +128,28 @@ async def test_app_frames_pass_through_the_kitty_fix() -> None:
     assert "".join(s.text for s in fixed.strips[0][0]) == "ﺕﺏ ab"
     latin = LayoutUpdate([[Strip([Segment("ab cd")])]], Region(0, 0, 5, 1))
     assert fixed_update(latin, "kitty").strips[0][0] is latin.strips[0][0]
+
+
+def test_terminal_mode_isolates_each_pane_text_but_not_borders_or_padding() -> None:
+    from tui.rtl.cell_fixes import PDI, RLI, isolate_segments
+
+    segments = [Segment("│  بدأت، اليوم "), Segment("BBC.  │▌")]
+    fixed = isolate_segments(segments)
+    assert fixed is not None
+    assert [s.text for s in fixed] == ["│  " + RLI + "بدأت، اليوم ", "BBC." + PDI + "  │▌"]
+    assert isolate_segments([Segment("│ id  000_abc │")]) is None  # nothing to reorder
+    # A mostly-Latin piece gets FSI (first strong decides), not a forced RTL isolate.
+    latin = isolate_segments([Segment(" Reuters قال ")])
+    assert latin is not None and latin[0].text.startswith(" \u2068")
+
+
+def test_terminal_mode_titles_put_the_ellipsis_last_in_logical_order() -> None:
+    from rich.style import Style
+
+    from tui.widgets.list_drawing import title_strip
+
+    title = "بوتين مرحباً بالأسد: أنا سعيد برؤيتكم في موسكو"
+    logical = "".join(s.text for s in title_strip(title, 20, Style(), "terminal")).strip()
+    assert logical.endswith("…") and logical.startswith("بوتين")
+    visual = "".join(s.text for s in title_strip(title, 20, Style(), "app")).strip()
+    assert visual.startswith("…")

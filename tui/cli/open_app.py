@@ -42,6 +42,8 @@ def run_app(argv: Sequence[str], subcommands: Sequence[str]) -> int:
     )
     if args.bidi == "app":  # kitty and alacritty redraw cells: send them what they need
         app.cell_fix = detected.name
+    elif detected.profile.terminal_bidi:  # each pane's text isolated, so rows keep panes apart
+        app.cell_fix = "isolate"
     from tui.rtl.terminal import bidi_mode
 
     try:

@@ -203,3 +203,48 @@ def fix_segments(segments: Sequence[Segment], terminal: str) -> list[Segment] | 
                 styles.append(segment.style)
     flush()
     return out
+
+
+RLI, FSI, PDI = "\u2067", "\u2068", "\u2069"
+
+
+def _isolate_opener(text: str) -> str:
+    """RLI when RTL letters outnumber Latin ones (the base direction rule the app uses for
+    articles, so punctuation ends up where a browser puts it), else FSI."""
+    rtl = sum(1 for ch in text if _direction(ch) == "R")
+    ltr = sum(1 for ch in text if _direction(ch) == "L")
+    return RLI if rtl > ltr else FSI
+
+
+def isolate_segments(segments: Sequence[Segment]) -> list[Segment] | None:
+    """One pane's piece of a row for ``--bidi terminal``: its text between the first and last
+    non-blank cell wrapped in an isolate (RLI or FSI … PDI), so a terminal that reorders
+    whole rows (VTE, Konsole) reorders each pane's text in place and never swaps panes.
+    None when the piece has no RTL letter (nothing for the terminal to reorder)."""
+    texts = [s.text for s in segments if not s.control]
+    joined = "".join(texts)
+    if not any(_direction(ch) == "R" for ch in joined):
+        return None
+    inside = [i for i, ch in enumerate(joined) if not _breaks_run(ch)]
+    if not inside:
+        return None
+    # Borders, scroll bars and blanks stay outside: only the pane's text is reordered.
+    first, last = inside[0], inside[-1] + 1
+    stripped = joined[first:last]
+    opener = _isolate_opener(stripped)
+    out: list[Segment] = []
+    position = 0
+    for segment in segments:
+        if segment.control:
+            out.append(segment)
+            continue
+        text, start, end = segment.text, position, position + len(segment.text)
+        if start <= first < end or (first == end and not text):
+            cut = first - start
+            text = text[:cut] + opener + text[cut:]
+        if start < last <= end:
+            cut = last - start + (len(text) - len(segment.text))
+            text = text[:cut] + PDI + text[cut:]
+        out.append(Segment(text, segment.style))
+        position = end
+    return out

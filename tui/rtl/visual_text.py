@@ -61,6 +61,7 @@ def visual_line(text: str, width: int, *, mode: str = "app") -> str:
     if len(lines) == 1:
         return line.text
     shown = line.text
+    at_left = line.rtl and mode == "app"  # logical order (terminal mode): "…" goes last
     if line.cell_width >= width:
-        shown = shown[1:] if line.rtl else shown[:-1]
-    return "…" + shown if line.rtl else shown + "…"
+        shown = shown[1:] if at_left else shown[:-1]
+    return "…" + shown if at_left else shown + "…"

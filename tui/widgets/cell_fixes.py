@@ -8,11 +8,17 @@ from typing import Any
 from textual._compositor import ChopsUpdate, LayoutUpdate
 from textual.strip import Strip
 
-from tui.rtl.cell_fixes import fix_segments
+from tui.rtl.cell_fixes import fix_segments, isolate_segments
+
+# ``--bidi terminal``: each pane's piece of a row isolated (RLI/FSI … PDI).
+ISOLATE = "isolate"
 
 
 def fixed_strip(strip: Strip, terminal: str) -> Strip:
-    segments = fix_segments(list(strip), terminal)
+    if terminal == ISOLATE:
+        segments = isolate_segments(list(strip))
+    else:
+        segments = fix_segments(list(strip), terminal)
     return strip if segments is None else Strip(segments, strip.cell_length)
 
 

@@ -74,12 +74,16 @@ def title_strip(title: str, width: int, style: Style, bidi: str) -> Strip:
     cells = line.cell_width
     if len(lines) > 1:
         # The title goes on past this line: mark where reading would continue.
-        if line.rtl:
+        # In display order an RTL line goes on at its left end; in logical order (the
+        # terminal lays it out) the ellipsis is last, and the terminal puts it there.
+        at_left = line.rtl and bidi == "app"
+        if at_left:
             text, cells = "…" + text, cells + 1
         else:
             text, cells = text + "…", cells + 1
         if cells > avail:
-            text, cells = (text[1:], cells - 1) if line.rtl else (text[:-1], cells - 1)
+            # One cell less, the ellipsis kept: the cell beside it goes.
+            text, cells = ("…" + text[2:] if at_left else text[:-2] + "…"), cells - 1
     pad = max(0, avail - cells)
     content = " " * (pad + 1) + text + " " if line.rtl else " " + text + " " * (pad + 1)
     return Strip([Segment(content, style)], width).crop(0, width)
