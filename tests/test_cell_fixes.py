@@ -153,3 +153,30 @@ def test_terminal_mode_titles_put_the_ellipsis_last_in_logical_order() -> None:
     assert logical.endswith("…") and logical.startswith("بوتين")
     visual = "".join(s.text for s in title_strip(title, 20, Style(), "app")).strip()
     assert visual.startswith("…")
+
+
+async def test_app_settings_per_terminal_and_resend_after_tmux_attach(tmp_path) -> None:
+    from tui.app import prepare_app
+    from tui.cli.open_app import configure_terminal
+
+    app = prepare_app(None, store_dir=str(tmp_path / "store"), annotator="t")
+    configure_terminal(app, "app", detect({"KITTY_WINDOW_ID": "1"}))
+    assert app.cell_fix == "kitty" and app.terminal_state == ""
+    app = prepare_app(None, store_dir=str(tmp_path / "store2"), annotator="t")
+    configure_terminal(app, "app", detect({"VTE_VERSION": "1", "TMUX": "/s,1,0"}), env={})
+    assert app.cell_fix == "" and app.terminal_state == "\x1bPtmux;\x1b\x1b[8l\x1b\\"
+    app2 = prepare_app(None, store_dir=str(tmp_path / "store3"), annotator="t", bidi="terminal")
+    configure_terminal(app2, "terminal", detect({"VTE_VERSION": "1"}))
+    assert app2.cell_fix == "isolate" and app2.terminal_state == ""
+
+    written: list[str] = []
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.is_headless  # noqa: B018 - the real driver is headless here; write is watched
+        type(app).is_headless = property(lambda self: False)  # type: ignore[method-assign]
+        try:
+            app._driver.write = written.append  # type: ignore[union-attr]
+            await pilot.resize_terminal(90, 30)
+            await pilot.pause()
+        finally:
+            del type(app).is_headless
+    assert app.terminal_state in written

@@ -40,6 +40,10 @@ class WarraqApp(App[None]):
         # The terminal whose cell drawing Warraq compensates for ("kitty", "alacritty"; see
         # tui.rtl.cell_fixes), set by ``warraq`` from the detected profile in app mode.
         self.cell_fix = ""
+        # What puts the outer terminal in app mode through tmux or screen: sent again when a
+        # client attaches (tmux resizes the pane or gives it focus then), since the terminal
+        # attaching may not be the one that got it at start.
+        self.terminal_state = ""
 
     def _display(self, screen: Screen, renderable: Any) -> None:
         # Every frame reaches the terminal through here: the one place where what kitty's
@@ -104,6 +108,17 @@ class WarraqApp(App[None]):
         # after the app (tests, an embedding program).
         self._started()
         gc.unfreeze()
+
+    def on_resize(self) -> None:
+        self._resend_terminal_state()
+
+    def on_app_focus(self) -> None:
+        self._resend_terminal_state()
+
+    def _resend_terminal_state(self) -> None:
+        driver = self._driver
+        if self.terminal_state and driver is not None and not self.is_headless:
+            driver.write(self.terminal_state)  # queued with the frames: never mid-frame
 
     def action_help(self) -> None:
         screen = self.screen

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import argparse
 import gc
+import os
 from collections.abc import Sequence
+from typing import Any
 
 from tui.cli.options import add_layout_options, add_store_options, resolve_bidi
 from tui.cli.output import SafeArgumentParser
@@ -27,6 +29,21 @@ def app_parser(subcommands: Sequence[str]) -> argparse.ArgumentParser:
     return parser
 
 
+def configure_terminal(app: Any, mode: str, detected: Any, env: Any = None) -> None:
+    """What the app sends the terminal beyond its frames, from the detected profile
+    (``WARRAQ_NO_BDSM`` leaves the terminal's state alone, as ``bidi_mode`` does)."""
+    from tui.rtl.cell_fixes import FIXES
+
+    env = os.environ if env is None else env
+    if mode == "app":
+        if detected.name in FIXES:  # kitty and alacritty redraw cells: send what they need
+            app.cell_fix = detected.name
+        if detected.multiplexer and env.get("WARRAQ_NO_BDSM") is None:
+            app.terminal_state = detected.start_bytes
+    elif detected.profile.terminal_bidi:  # each pane's text isolated: rows keep panes apart
+        app.cell_fix = "isolate"
+
+
 def run_app(argv: Sequence[str], subcommands: Sequence[str]) -> int:
     args = app_parser(subcommands).parse_args(argv)
     _mode, _why, detected = resolve_bidi(args)
@@ -40,10 +57,7 @@ def run_app(argv: Sequence[str], subcommands: Sequence[str]) -> int:
         bidi=args.bidi,
         direction=args.direction,
     )
-    if args.bidi == "app":  # kitty and alacritty redraw cells: send them what they need
-        app.cell_fix = detected.name
-    elif detected.profile.terminal_bidi:  # each pane's text isolated, so rows keep panes apart
-        app.cell_fix = "isolate"
+    configure_terminal(app, args.bidi, detected)
     from tui.rtl.terminal import bidi_mode
 
     try:
