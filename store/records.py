@@ -236,6 +236,19 @@ class ArticleAnnotations:
     status: ArticleStatus = ArticleStatus.NEW
     annotators: list[str] = field(default_factory=list)
 
+    def decided_by_a_person(self) -> bool:
+        """Whether a person has worked on this article, which is what makes it gold: its
+        status moved on (in progress, done), or it holds a human record. An article that only
+        a gazetteer, a model or a corpus propagation touched is not gold — exported as such,
+        every entity no machine found would become a false "O"."""
+        if self.status in (ArticleStatus.IN_PROGRESS, ArticleStatus.DONE):
+            return True
+        if self.status == ArticleStatus.SKIPPED:
+            return False
+        return (any(e.origin == HUMAN or e.original is not None for e in self.entities)
+                or any(e.origin == HUMAN for e in self.events)
+                or bool(self.highlights) or bool(self.doc_labels))
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "entities": [e.to_dict() for e in self.entities],

@@ -47,7 +47,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                      "add rejected for negative examples where the format carries them)")
     exp.add_argument("--tagset", choices=TAGSETS, default="full",
                      help="labels as in the schema (full), ANERcorp's 4 classes, or ACE 2005")
-    exp.add_argument("--only-done", action="store_true", help="only articles marked done")
+    chosen = exp.add_mutually_exclusive_group()
+    chosen.add_argument("--only-done", action="store_true", help="only articles marked done")
+    chosen.add_argument("--all", dest="all_articles", action="store_true",
+                        help="every article in the store, also those no one has worked on "
+                        "(default: only articles a person worked on: in progress, done, or "
+                        "holding a human decision)")
     exp.add_argument("--offsets", choices=labelstudio.OFFSET_UNITS, default="codepoint",
                      help="Label Studio offset unit (default: codepoint, as current releases)")
     exp.add_argument("--variant", choices=doccano.VARIANTS, default="label",
@@ -185,7 +190,8 @@ def run_export(args: argparse.Namespace) -> int:
             raise _stop(damaged)
         options = ExportOptions(statuses=statuses, tagset=args.tagset, schema=store.schema)
         ids = store.article_ids()
-        counted = {"articles": 0}
+        counted = {"articles": 0, "left_out": 0}
+        all_articles = bool(getattr(args, "all_articles", False))
 
         def docs() -> Iterator[GoldDoc]:
             for article_id in progress_iter(ids, len(ids), "exporting", progress_enabled()):
@@ -206,6 +212,11 @@ def run_export(args: argparse.Namespace) -> int:
                     if not skip:
                         raise _stop(damaged)
                 if args.only_done and art.annotations.status != ArticleStatus.DONE:
+                    counted["left_out"] += 1
+                    continue
+                if not (args.only_done or all_articles
+                        or art.annotations.decided_by_a_person()):
+                    counted["left_out"] += 1
                     continue
                 counted["articles"] += 1
                 yield GoldDoc(id=art.id, text=art.text, meta=dict(art.meta or {}),
@@ -219,5 +230,10 @@ def run_export(args: argparse.Namespace) -> int:
     where = args.out or "stdout"
     skipped = f" ({len(damaged)} damaged store files skipped)" if damaged else ""
     warn(f"exported {n} annotations from {counted['articles']} articles to {where}{skipped}")
+    left_out = counted["left_out"]
+    if left_out:
+        why = ("not marked done" if args.only_done else
+               "no one has worked on (new or skipped; --all exports them)")
+        warn(f"left out {left_out} article{'s' if left_out != 1 else ''} {why}")
     return 0
 
