@@ -17,8 +17,11 @@ Decisions and their provenance:
 
 * in the article (:func:`propagate_in_article`): the same decision is applied at once, as
   *accepted* spans with origin ``human-propagated`` (``extra.propagated_from`` = the
-  decided span's id); a pending suggestion already there with the same label is accepted
-  instead of duplicated. One undo step (``store.batch``).
+  decided span's id); a pending suggestion already on that stretch (same words, clitics
+  aside) is decided instead of duplicated — relabelled and re-bounded when it said
+  otherwise, its own guess kept as ``original`` — and nothing is stacked on a stretch a
+  human already labelled. New spans follow the decided span's boundary convention (whole
+  token, or stem only). One undo step (``store.batch``).
 * across the corpus (:func:`propagate_to_corpus`): *pending* suggestions with origin
   ``propagation``, to be reviewed like any other suggestion; one write per article.
 * a rejection (:func:`reject_in_article`): the pending suggestions of the same form and
@@ -191,39 +194,80 @@ def mentions_in_article(
 # --------------------------------------------------------------------------- in an article
 
 
-def _blocked(annotations: Any, start: int, end: int, label: str) -> bool:
+def same_stretch(text: str, a: tuple[int, int], b: tuple[int, int]) -> bool:
+    """Whether two spans mark the same words: equal, or differing only by proclitics at the
+    start of the first token (``بالأسد`` 13–19 and ``الأسد`` 14–19). Two such spans are one
+    mention under two boundary conventions, never a nesting."""
+    if a == b:
+        return True
+    if a[1] != b[1] or a[0] >= b[1] or b[0] >= a[1]:
+        return False
+    gap = text[min(a[0], b[0]):max(a[0], b[0])]
+    return len(gap) <= 3 and gap.isalpha()
+
+
+def _blocked(annotations: Any, text: str, start: int, end: int, label: str) -> bool:
     """A human already decided this place: an accepted span of the label covers it, or an
-    accepted span of another label sits exactly there."""
+    accepted span of any label sits on the same stretch (same words, clitics aside)."""
     for e in annotations.entities:
         if e.status != SpanStatus.ACCEPTED:
             continue
         if e.label == label and e.start <= start and end <= e.end:
             return True
-        if (e.start, e.end) == (start, end):
+        if same_stretch(text, (e.start, e.end), (start, end)):
             return True
     return False
+
+
+def _stem_only(text: str, span: EntitySpan) -> bool:
+    """The decided span leaves a proclitic of its token outside (``ب`` of ``بالأسد``): the
+    stem convention (ACE) rather than the whole token (ANERcorp, Wojood)."""
+    return span.start > 0 and text[span.start - 1].isalpha()
+
+
+def _stem_start(text: str, start: int, end: int, decided_text: str) -> int:
+    """Where the stem of the whole-token mention ``text[start:end]`` begins, reading its
+    proclitics as the decided (stem-only) span does; ``start`` when nothing to strip."""
+    first = text[start:end].split()[0] if text[start:end].split() else ""
+    decided_key = normalize(decided_text.split()[0]) if decided_text.split() else ""
+    for prefix, stem in split_proclitics(first):
+        if prefix and prefix + stem == first and normalize(stem) == decided_key:
+            return start + len(prefix)
+    return start
 
 
 def propagate_in_article(store: Any, article_id: str, text: str, decided: EntitySpan, *,
                          lexicon: Any = DEFAULT) -> list[EntitySpan]:
     """Apply an accepted decision to the other mentions in its article; returns the spans
-    added or accepted (empty when there is nothing to do). One undo step."""
+    added, accepted or relabelled (empty when there is nothing to do). One undo step.
+
+    A mention already carrying pending suggestions is decided, not stacked on: the first
+    suggestion on that stretch takes the decision's label and boundaries (what it said is
+    kept as its ``original``), the others there are rejected. New spans follow the decided
+    span's boundary convention: stem only when it left its proclitic out."""
     store.attach(article_id, text)
     annotations = store.annotations(article_id)
     seen = SeenSpans(annotations)
-    pending = {(e.start, e.end, e.label): e for e in annotations.entities
-               if e.status == SpanStatus.PENDING}
+    pending = [e for e in annotations.entities if e.status == SpanStatus.PENDING]
     todo: list[tuple[str, Any]] = []
     known = [e.text for e in annotations.entities
              if e.status == SpanStatus.ACCEPTED and e.label == decided.label]
+    stem_only = _stem_only(text, decided)
     for start, end in mentions_in_article(text, decided.text, lexicon=lexicon, known=known,
                                           exclude={(decided.start, decided.end)}):
-        key = (start, end, decided.label)
-        if _blocked(annotations, start, end, decided.label):
+        if stem_only:
+            start = _stem_start(text, start, end, decided.text)
+        if (start, end) == (decided.start, decided.end):
             continue
-        if key in pending:
-            todo.append(("accept", pending[key]))
-        elif key not in seen:
+        if _blocked(annotations, text, start, end, decided.label):
+            continue
+        there = [e for e in pending if same_stretch(text, (e.start, e.end), (start, end))]
+        if there:
+            todo.append(("decide", (there[0], start, end)))
+            todo.extend(("reject", other) for other in there[1:])
+            continue
+        key = (start, end, decided.label)
+        if key not in seen:
             seen.admit(*key)
             todo.append(("add", key))
     if not todo:
@@ -231,9 +275,17 @@ def propagate_in_article(store: Any, article_id: str, text: str, decided: Entity
     done: list[EntitySpan] = []
     with store.batch(f"propagate {decided.label} «{decided.text}»"):
         for what, item in todo:
-            if what == "accept":
-                done.append(store.update_entity(article_id, item.id,
-                                                status=SpanStatus.ACCEPTED))
+            if what == "decide":
+                span, start, end = item
+                changes: dict[str, Any] = {"status": SpanStatus.ACCEPTED}
+                if span.label != decided.label:
+                    changes["label"] = decided.label
+                if (span.start, span.end) != (start, end):
+                    changes.update(start=start, end=end)
+                done.append(store.update_entity(article_id, span.id, **changes))
+                continue
+            if what == "reject":
+                store.update_entity(article_id, item.id, status=SpanStatus.REJECTED)
                 continue
             start, end, label = item
             done.append(store.add_entity(article_id, EntitySpan(
@@ -340,9 +392,14 @@ def _propagate_one(store: Any, article_id: str, article: Any, decided: EntitySpa
         return 0
     store.attach(article_id, text, _meta_dict(getattr(article, "meta", None)))
     annotations = store.annotations(article_id)
+    # No second suggestion on a stretch that already has one (of any label): accepting
+    # all would otherwise stack contradictions there.
+    pending = [(p.start, p.end) for p in annotations.entities
+               if p.status == SpanStatus.PENDING]
     candidates = [
         Candidate(s, e, decided.label, None, {"propagated_from": decided.id})
-        for s, e in mentions if not _blocked(annotations, s, e, decided.label)
+        for s, e in mentions if not _blocked(annotations, text, s, e, decided.label)
+        and not any(same_stretch(text, p, (s, e)) for p in pending)
     ]
     counts.articles += 1
     return len(add_pending(store, article_id, text, candidates, origin, counts))

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from store.errors import StoreError
+from store.propagate import same_stretch
 from store.records import (
     HUMAN,
     ArticleAnnotations,
@@ -238,10 +239,28 @@ class ArticleSession:
         pending = self.pending()
         if not pending:
             raise AnnotationError("no pending suggestions in this article")
-        with self.store.batch(f"accept {len(pending)} suggestions"):
-            for span in pending:
-                self.store.update_entity(self.article_id, span.id, status=SpanStatus.ACCEPTED)
-        return f"accepted {len(pending)} suggestions"
+        # Never two decisions on the same words: a suggestion on a stretch that already has
+        # an accepted span (or one accepted just before it here), clitics aside, stays
+        # pending for the annotator to look at.
+        taken = [(e.start, e.end) for e in self.store.annotations(self.article_id).entities
+                 if e.status == SpanStatus.ACCEPTED]
+        chosen: list[EntitySpan] = []
+        for span in sorted(pending, key=lambda e: (e.start, e.end)):
+            if any(same_stretch(self.text, t, (span.start, span.end)) for t in taken):
+                continue
+            chosen.append(span)
+            taken.append((span.start, span.end))
+        held = len(pending) - len(chosen)
+        if chosen:
+            with self.store.batch(f"accept {len(chosen)} suggestions"):
+                for span in chosen:
+                    self.store.update_entity(self.article_id, span.id,
+                                             status=SpanStatus.ACCEPTED)
+        said = f"accepted {len(chosen)} suggestions"
+        if held:
+            said += (f"; {held} left pending: another decision is on the same words "
+                     "(decide them one by one)")
+        return said
 
     def adjust(self, entity: EntitySpan, d_start: int, d_end: int) -> str:
         start, end = entity.start + d_start, entity.end + d_end
