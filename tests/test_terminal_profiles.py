@@ -318,3 +318,35 @@ def test_doctor_names_terminal_multiplexer_mode_and_shows_the_test_line() -> Non
     assert shown.index(f"{E}[8l") < shown.index(visual.strip()) < shown.index(f"{E}[8h")
     for ch in "«»2024BBC":
         assert ch in visual
+
+
+def test_terminal_answers_name_the_profile() -> None:
+    from tui.rtl.terminal_query import parse_answer
+
+    assert parse_answer("\x1bP>|kitty(0.26.5)\x1b\\\x1b[>1;4000;29c") == "kitty"
+    assert parse_answer("\x1bP>|XTerm(379)\x1b\\\x1b[>41;379;0c") == "xterm"
+    assert parse_answer("\x1b[>65;7000;1c") == "vte"  # VTE answers DA2 only
+    assert parse_answer("\x1b[>1;10;0c") is None
+    assert parse_answer("") is None
+
+
+def test_an_unnamed_terminal_is_asked_once_and_the_answer_is_used(monkeypatch) -> None:
+    import pty
+
+    from tui.rtl.terminal_query import ANSWER_VARIABLE, QUERY, identify
+
+    parent, child = pty.openpty()
+    os.write(parent, b"\x1bP>|kitty(0.26.5)\x1b\\\x1b[>1;4000;29c")  # the reply, waiting
+    env = {"TERM": "xterm-256color"}
+    assert identify(env, child) == "kitty"
+    assert os.read(parent, 100).decode() == QUERY  # what the terminal was asked
+    assert env[ANSWER_VARIABLE] == "kitty" and detect(env).name == "kitty"
+    assert identify(env, child) == "kitty"  # asked once: the environment remembers
+    # Inside tmux, or with the terminal left alone, nothing is asked.
+    for quiet in ({"TERM": "screen", "TMUX": "/s,1,0"}, {"TERM": "xterm", "WARRAQ_NO_BDSM": "1"}):
+        assert identify(quiet, child) is None and ANSWER_VARIABLE not in quiet
+    # A terminal that answers nothing costs the timeout, and is remembered as unknown.
+    silent = {"TERM": "xterm"}
+    assert identify(silent, child) is None and silent[ANSWER_VARIABLE] == ""
+    os.close(parent)
+    os.close(child)

@@ -89,9 +89,10 @@ def run_doctor(args: argparse.Namespace) -> int:
         after.append(message)
 
     after: list[str] = []
-    for line in report(args.bidi, os.environ):
+    requested = args.bidi
+    _mode, _why, detected = resolve_bidi(args)  # may ask the terminal who it is
+    for line in report(requested, os.environ):
         out.write(printable(line) + "\n")
-    _mode, _why, detected = resolve_bidi(args)
     fix_for = detected.name if is_terminal(out) and args.bidi == "app" else ""
     width = args.width or (shutil.get_terminal_size((80, 24)).columns if is_terminal(out)
                            else 80)

@@ -55,10 +55,13 @@ def add_layout_options(parser: argparse.ArgumentParser) -> None:
 def resolve_bidi(args: argparse.Namespace, env: Any = None) -> tuple[str, str, Any]:
     """Settle ``args.bidi`` to "app" or "terminal" for the detected terminal; returns the
     mode, why it was chosen (``warraq doctor`` prints it) and the terminal's profile."""
+    from tui.rtl.terminal_query import identify
     from tui.rtl.terminals import choose_mode, detect
 
     env = os.environ if env is None else env
     detected = detect(env)
+    if detected.name == "unknown" and identify(env) is not None:  # ask the terminal itself
+        detected = detect(env)
     mode, why = choose_mode(getattr(args, "bidi", None), detected, env)
     args.bidi = mode
     return mode, why, detected

@@ -196,6 +196,9 @@ def _emulator(env: Mapping[str, str]) -> tuple[TerminalProfile, str]:
         return VTE, "VTE_VERSION"
     if env.get("XTERM_VERSION"):
         return XTERM, "XTERM_VERSION"
+    answered = env.get("WARRAQ_TERMINAL_ANSWER", "")  # tui.rtl.terminal_query
+    if answered in PROFILES:
+        return PROFILES[answered], "its answer to XTVERSION/DA2"
     return UNKNOWN, ""
 
 
