@@ -80,7 +80,8 @@ def title_strip(title: str, width: int, style: Style, bidi: str) -> Strip:
         if at_left:
             text, cells = "…" + text, cells + 1
         else:
-            text, cells = text + "…", cells + 1
+            kept = text.rstrip(" ")  # the space the line broke at is not part of it
+            text, cells = kept + "…", cells - (len(text) - len(kept)) + 1
         if cells > avail:
             # One cell less, the ellipsis kept: the cell beside it goes.
             text, cells = ("…" + text[2:] if at_left else text[:-2] + "…"), cells - 1
