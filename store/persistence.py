@@ -29,7 +29,7 @@ from store.article_files import (
 from store.disk_changes import DiskTracker
 from store.errors import StoreError
 from store.lock import StoreLock
-from store.paths import resolve_store_dir
+from store.paths import annotator_root, resolve_store_dir
 from store.records import now_iso
 from store.schema import Schema
 from store.storage import TEMP_SUFFIX, atomic_write_text, dumps, read_json
@@ -77,6 +77,8 @@ class StoreFiles:
         root = resolve_store_dir(None) if root is None else Path(root).expanduser().absolute()
         schema = schema or Schema.default()
         annotator = annotator or os.environ.get("WARRAQ_ANNOTATOR") or _login_name()
+        # In a team store each annotator works in a layer of their own (store/team.py).
+        root = annotator_root(root, annotator)
         store = cls(root, schema, annotator)
         try:
             root.mkdir(parents=True, exist_ok=True)

@@ -27,6 +27,8 @@ SUBCOMMANDS: dict[str, str] = {
     "suggest": "tui.cli.suggest",
     "stats": "tui.cli.stats",
     "doctor": "tui.cli.doctor",
+    "team": "tui.cli.team",
+    "agree": "tui.cli.agree",
 }
 
 

@@ -40,11 +40,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(run=run_stats)
 
 
-def load_stats(corpus: str | None, store_dir: str | None) -> Stats:
-    """Stats of the store (over ``corpus`` when given), using the corpus and store caches."""
-    from store.paths import resolve_store_dir
+def load_stats(corpus: str | None, store_dir: str | None,
+               annotator: str | None = None) -> Stats:
+    """Stats of the store (over ``corpus`` when given), using the corpus and store caches;
+    in a team store, of the annotator's own layer."""
+    from store.paths import annotator_root, resolve_store_dir
+    from tui.services.workspace import default_annotator
 
-    root = resolve_store_dir(store_dir)
+    root = annotator_root(resolve_store_dir(store_dir), annotator or default_annotator())
     summary = summarize_store(root)
     ids = None
     if corpus is not None:
@@ -57,7 +60,7 @@ def run_stats(args: argparse.Namespace) -> int:
         from store.schema import Schema
 
         Schema.load(Path(args.schema))  # a bad --schema is an error here as everywhere
-    stats = load_stats(args.corpus, args.store)
+    stats = load_stats(args.corpus, args.store, args.annotator)
     console = console_for(sys.stdout)  # names and sources are signs-safe in stats_view
     for error in stats.errors:
         warn(f"{error}")
