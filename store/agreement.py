@@ -26,6 +26,7 @@ Krippendorff's unitizing alpha is not computed (the token alpha stands in for it
 from __future__ import annotations
 
 import itertools
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -96,35 +97,67 @@ def _match(a: Sequence[Span], b: Sequence[Span], same: Any) -> tuple[int, list[S
 
 
 def span_counts(text: str, a: Sequence[Span], b: Sequence[Span]) -> dict[str, Counts]:
-    """Exact, overlap and clitic-tolerant counts for one article, overall."""
-    def exact(x: Span, y: Span) -> bool:
-        return x == y
-
+    """Exact, overlap and clitic-tolerant counts for one article, overall. Spans equal in
+    both are matched first (they match under every rule); the rest are paired one to one."""
     def overlap(x: Span, y: Span) -> bool:
         return x[2] == y[2] and x[0] < y[1] and y[0] < x[1]
 
     def clitic(x: Span, y: Span) -> bool:
         return x[2] == y[2] and same_stretch(text, (x[0], x[1]), (y[0], y[1]))
 
-    out: dict[str, Counts] = {}
-    for name, same in (("exact", exact), ("overlap", overlap), ("clitic_tolerant", clitic)):
-        matched, only_a, only_b = _match(a, b, same)
-        out[name] = Counts(matched, len(only_a), len(only_b))
+    set_b = set(b)
+    same = [x for x in a if x in set_b]
+    rest_a = [x for x in a if x not in set_b]
+    set_a = set(a)
+    rest_b = [y for y in b if y not in set_a]
+    out = {"exact": Counts(len(same), len(rest_a), len(rest_b))}
+    for name, rule in (("overlap", overlap), ("clitic_tolerant", clitic)):
+        matched, only_a, only_b = _match(rest_a, rest_b, rule)
+        out[name] = Counts(len(same) + matched, len(only_a), len(only_b))
     return out
 
 
-def token_tags(text: str, spans: Sequence[Span]) -> list[str]:
+def token_tags(text: str, spans: Sequence[Span], tokens: Sequence[Any] | None = None
+               ) -> list[str]:
     """Each token's IOB2 tag from the outermost span covering it (longest first)."""
-    tokens = tokenize(text)
+    tokens = tokenize(text) if tokens is None else tokens
+    starts = [t.start for t in tokens]
+    ends = [t.end for t in tokens]
     tags = [OUTSIDE] * len(tokens)
     for start, end, label in sorted(spans, key=lambda s: (s[0], -(s[1] - s[0]))):
-        inside = [i for i, t in enumerate(tokens) if t.start < end and start < t.end]
+        # Tokens overlapping [start, end): ends after start, starts before end.
+        first, last = bisect_right(ends, start), bisect_left(starts, end)
+        inside = range(first, last)
         if not inside or any(tags[i] != OUTSIDE for i in inside):
             continue
-        tags[inside[0]] = f"B-{label}"
+        tags[first] = f"B-{label}"
         for i in inside[1:]:
             tags[i] = f"I-{label}"
     return tags
+
+
+class _Tags:
+    """Each (annotator, article)'s token tags, computed once per report (the pairs, the
+    patterns and the token tables all need them; tokenizing dominates the cost)."""
+
+    def __init__(self) -> None:
+        self._tokens: dict[str, list[Any]] = {}
+        self._tags: dict[tuple[str, str], list[str]] = {}
+
+    def tokens(self, article_id: str, text: str) -> list[Any]:
+        found = self._tokens.get(article_id)
+        if found is None:
+            found = self._tokens[article_id] = tokenize(text)
+        return found
+
+    def of(self, layer: Layer, article_id: str) -> list[str]:
+        key = (layer.name, article_id)
+        found = self._tags.get(key)
+        if found is None:
+            text, ann = layer.articles[article_id]
+            found = self._tags[key] = token_tags(text, accepted_spans(ann),
+                                                 self.tokens(article_id, text))
+        return found
 
 
 def cohen_kappa(a: Sequence[str], b: Sequence[str]) -> float | None:
@@ -151,12 +184,14 @@ def fleiss_kappa(table: Sequence[Sequence[str]]) -> float | None:
         raise ValueError("Fleiss' kappa needs the same number of raters for every item")
     n_items = len(items)
     totals: Counter[str] = Counter()
-    agreement = 0.0
-    for row in items:
+    squares = 0
+    # Rows repeat (most tokens are O for everyone): count each distinct row once.
+    for row, times in Counter(tuple(row) for row in items).items():
         counts = Counter(row)
-        totals.update(counts)
-        agreement += (sum(c * c for c in counts.values()) - raters) / (raters * (raters - 1))
-    p_bar = agreement / n_items
+        for label, c in counts.items():
+            totals[label] += c * times
+        squares += sum(c * c for c in counts.values()) * times
+    p_bar = (squares - n_items * raters) / (n_items * raters * (raters - 1))
     p_e = sum((c / (n_items * raters)) ** 2 for c in totals.values())
     if p_e == 1:
         return 1.0 if p_bar == 1 else None
@@ -233,8 +268,10 @@ class PairReport:
         }
 
 
-def compare_pair(a: Layer, b: Layer, doc_labels: Iterable[str] = ()) -> tuple[PairReport, int]:
+def compare_pair(a: Layer, b: Layer, doc_labels: Iterable[str] = (),
+                 cache: _Tags | None = None) -> tuple[PairReport, int]:
     """The pair's report, and how many shared articles were left out (texts differ)."""
+    cache = cache or _Tags()
     report = PairReport(a.name, b.name)
     differing = 0
     labels = sorted(set(doc_labels))
@@ -248,10 +285,15 @@ def compare_pair(a: Layer, b: Layer, doc_labels: Iterable[str] = ()) -> tuple[Pa
         sa, sb = accepted_spans(ann_a), accepted_spans(ann_b)
         for name, counts in span_counts(text, sa, sb).items():
             report.spans[name].add(counts)
-        for label in {s[2] for s in sa} | {s[2] for s in sb}:
-            counts = span_counts(text, [s for s in sa if s[2] == label],
-                                 [s for s in sb if s[2] == label])["exact"]
-            report.by_label.setdefault(label, Counts()).add(counts)
+        set_a, set_b = set(sa), set(sb)
+        for span in set_a | set_b:  # exact F1 per label: set membership is enough
+            counts = report.by_label.setdefault(span[2], Counts())
+            if span in set_a and span in set_b:
+                counts.both += 1
+            elif span in set_a:
+                counts.only_a += 1
+            else:
+                counts.only_b += 1
         exact_only_a = [s for s in sa if s not in sb]
         for span in exact_only_a:
             other = next((o for o in sb if o[2] == span[2] and o != span
@@ -260,8 +302,8 @@ def compare_pair(a: Layer, b: Layer, doc_labels: Iterable[str] = ()) -> tuple[Pa
                 report.clitic_only.append({"article": article_id,
                                            a.name: text[span[0]:span[1]],
                                            b.name: text[other[0]:other[1]], "label": span[2]})
-        report.tags_a += token_tags(text, sa)
-        report.tags_b += token_tags(text, sb)
+        report.tags_a += cache.of(a, article_id)
+        report.tags_b += cache.of(b, article_id)
         ta = {(e.trigger_start, e.trigger_end, e.type) for e in _events(ann_a)}
         tb = {(e.trigger_start, e.trigger_end, e.type) for e in _events(ann_b)}
         report.triggers.add(Counts(len(ta & tb), len(ta - tb), len(tb - ta)))
@@ -282,30 +324,28 @@ def compare_pair(a: Layer, b: Layer, doc_labels: Iterable[str] = ()) -> tuple[Pa
     return report, differing
 
 
-def _patterns(pairs: Sequence[PairReport], layers: Mapping[str, Layer],
+def _patterns(pairs: Sequence[PairReport], layers: Mapping[str, Layer], cache: _Tags,
               limit: int = 10) -> list[dict[str, Any]]:
     """The most frequent token-label disagreements (``PERS`` vs ``O`` …) with examples."""
-    counter: Counter[tuple[str, str]] = Counter()
-    for pair in pairs:
-        for x, y in zip(pair.tags_a, pair.tags_b, strict=True):
-            if x != y:
-                key = tuple(sorted((x.split("-", 1)[-1], y.split("-", 1)[-1])))
-                if key[0] != key[1]:
-                    counter[key] += 1  # type: ignore[index]
-    examples: dict[tuple[str, str], list[str]] = {}
+    counter: Counter[tuple[str, ...]] = Counter()
+    examples: dict[tuple[str, ...], list[str]] = {}
     for pair in pairs:
         a, b = layers[pair.a], layers[pair.b]
         for article_id in sorted(set(a.articles) & set(b.articles)):
-            text, ann_a = a.articles[article_id]
+            text = a.articles[article_id][0]
             if b.articles[article_id][0] != text:
                 continue
-            tokens = tokenize(text)
-            ta = token_tags(text, accepted_spans(ann_a))
-            tb = token_tags(text, accepted_spans(b.articles[article_id][1]))
-            for token, x, y in zip(tokens, ta, tb, strict=True):
+            tokens = cache.tokens(article_id, text)
+            for token, x, y in zip(tokens, cache.of(a, article_id), cache.of(b, article_id),
+                                   strict=True):
+                if x == y:
+                    continue
                 key = tuple(sorted((x.split("-", 1)[-1], y.split("-", 1)[-1])))
-                if key[0] != key[1] and len(examples.setdefault(key, [])) < 3:  # type: ignore[arg-type]
-                    examples[key].append(token.text)  # type: ignore[index]
+                if key[0] == key[1]:
+                    continue
+                counter[key] += 1
+                if len(found := examples.setdefault(key, [])) < 3:
+                    found.append(token.text)
     return [{"labels": list(key), "tokens": n, "examples": examples.get(key, [])}
             for key, n in counter.most_common(limit)]
 
@@ -316,8 +356,9 @@ def agreement(layers: Sequence[Layer], doc_labels: Iterable[str] = ()) -> dict[s
     by_name = {layer.name: layer for layer in layers}
     pairs: list[PairReport] = []
     excluded = 0
+    cache = _Tags()
     for a, b in itertools.combinations(layers, 2):
-        pair, differing = compare_pair(a, b, doc_labels)
+        pair, differing = compare_pair(a, b, doc_labels, cache)
         pairs.append(pair)
         excluded += differing
     overall = {name: Counts() for name in ("exact", "overlap", "clitic_tolerant")}
@@ -330,7 +371,7 @@ def agreement(layers: Sequence[Layer], doc_labels: Iterable[str] = ()) -> dict[s
             labels.setdefault(label, Counts()).add(counts)
         for x, y in zip(pair.tags_a, pair.tags_b, strict=True):
             confusion[(x.split("-", 1)[-1], y.split("-", 1)[-1])] += 1
-    fleiss_rows, alpha_rows = _token_tables(layers)
+    fleiss_rows, alpha_rows = _token_tables(layers, cache)
     return {
         "version": JSON_VERSION,
         "annotators": [layer.name for layer in layers],
@@ -344,12 +385,13 @@ def agreement(layers: Sequence[Layer], doc_labels: Iterable[str] = ()) -> dict[s
         },
         "confusion": [{"a": a, "b": b, "tokens": n}
                       for (a, b), n in sorted(confusion.items())],
-        "patterns": _patterns(pairs, by_name),
+        "patterns": _patterns(pairs, by_name, cache),
         "clitic_only": [d for p in pairs for d in p.clitic_only][:50],
     }
 
 
-def _token_tables(layers: Sequence[Layer]) -> tuple[list[list[str]], list[list[str | None]]]:
+def _token_tables(layers: Sequence[Layer], cache: _Tags
+                  ) -> tuple[list[list[str]], list[list[str | None]]]:
     """Fleiss rows (tokens of articles every annotator did) and the Krippendorff table
     (annotators × tokens of every article two or more did, None where one did not)."""
     ids = sorted({i for layer in layers for i in layer.articles})
@@ -362,9 +404,8 @@ def _token_tables(layers: Sequence[Layer]) -> tuple[list[list[str]], list[list[s
         text = having[0].articles[article_id][0]
         if any(layer.articles[article_id][0] != text for layer in having):
             continue
-        tags = {layer.name: token_tags(text, accepted_spans(layer.articles[article_id][1]))
-                for layer in having}
-        n = len(tokenize(text))
+        tags = {layer.name: cache.of(layer, article_id) for layer in having}
+        n = len(cache.tokens(article_id, text))
         for index in range(n):
             if len(having) == len(layers):
                 fleiss.append([tags[layer.name][index] for layer in layers])
