@@ -20,7 +20,41 @@ from tui.rtl.glyphs import printable
 from tui.services.workspace import Workspace, open_workspace
 
 
-class WarraqApp(App[None]):
+class TerminalOutput(App[None]):
+    """What every Warraq app sends its terminal besides Textual's frames (set by the CLI
+    from the detected profile: tui/cli/open_app.configure_terminal)."""
+
+    bidi = "app"
+    # The terminal whose cell drawing Warraq compensates for ("kitty", "alacritty",
+    # "isolate" for --bidi terminal; see tui.rtl.cell_fixes).
+    cell_fix = ""
+    # What puts the outer terminal in app mode through tmux or screen: sent again when a
+    # client attaches (tmux resizes the pane or gives it focus then), since the terminal
+    # attaching may not be the one that got it at start.
+    terminal_state = ""
+
+    def _display(self, screen: Screen, renderable: Any) -> None:
+        # Every frame reaches the terminal through here: the one place where what kitty's
+        # shaper or alacritty's mark placement would move is put where they need it.
+        if self.cell_fix and renderable is not None:
+            from tui.widgets.cell_fixes import fixed_update
+
+            renderable = fixed_update(renderable, self.cell_fix)
+        super()._display(screen, renderable)
+
+    def on_resize(self) -> None:
+        self._resend_terminal_state()
+
+    def on_app_focus(self) -> None:
+        self._resend_terminal_state()
+
+    def _resend_terminal_state(self) -> None:
+        driver = self._driver
+        if self.terminal_state and driver is not None and not self.is_headless:
+            driver.write(self.terminal_state)  # queued with the frames: never mid-frame
+
+
+class WarraqApp(TerminalOutput):
     TITLE = "Warraq"
     SUB_TITLE = "ورّاق"
     # The main screen's styles load with the app's: it is the default screen, which
@@ -37,22 +71,7 @@ class WarraqApp(App[None]):
     def __init__(self, workspace: Workspace) -> None:
         super().__init__()
         self.workspace = workspace
-        # The terminal whose cell drawing Warraq compensates for ("kitty", "alacritty"; see
-        # tui.rtl.cell_fixes), set by ``warraq`` from the detected profile in app mode.
-        self.cell_fix = ""
-        # What puts the outer terminal in app mode through tmux or screen: sent again when a
-        # client attaches (tmux resizes the pane or gives it focus then), since the terminal
-        # attaching may not be the one that got it at start.
-        self.terminal_state = ""
 
-    def _display(self, screen: Screen, renderable: Any) -> None:
-        # Every frame reaches the terminal through here: the one place where what kitty's
-        # shaper or alacritty's mark placement would move is put where they need it.
-        if self.cell_fix and renderable is not None:
-            from tui.widgets.cell_fixes import fixed_update
-
-            renderable = fixed_update(renderable, self.cell_fix)
-        super()._display(screen, renderable)
 
     # Shorthands for the workspace's most used parts (tests, scripts and the widgets'
     # ``self.app.bidi`` read them here).
@@ -68,7 +87,7 @@ class WarraqApp(App[None]):
     def indexing(self) -> Any:
         return self.workspace.indexing
 
-    @property
+    @property  # type: ignore[override]
     def bidi(self) -> str:
         return self.workspace.bidi
 
@@ -109,17 +128,6 @@ class WarraqApp(App[None]):
         self._started()
         gc.unfreeze()
 
-    def on_resize(self) -> None:
-        self._resend_terminal_state()
-
-    def on_app_focus(self) -> None:
-        self._resend_terminal_state()
-
-    def _resend_terminal_state(self) -> None:
-        driver = self._driver
-        if self.terminal_state and driver is not None and not self.is_headless:
-            driver.write(self.terminal_state)  # queued with the frames: never mid-frame
-
     def action_help(self) -> None:
         screen = self.screen
         helper = getattr(screen, "action_help", None)
@@ -139,3 +147,19 @@ def prepare_app(
     """The app on a freshly opened workspace; raises WarraqError with a one-line message."""
     return WarraqApp(open_workspace(corpus, store_dir=store_dir, schema_path=schema_path,
                                     annotator=annotator, bidi=bidi, direction=direction))
+
+
+class AdjudicationApp(TerminalOutput):
+    """``warraq adjudicate``: the adjudication screen on its own (store/adjudication.py)."""
+
+    TITLE = "Warraq — adjudication"
+
+    def __init__(self, session: Any, bidi: str = "app") -> None:
+        super().__init__()
+        self.session = session
+        self.bidi = bidi
+
+    def get_default_screen(self) -> Screen:
+        from tui.screens.adjudication_screen import AdjudicationScreen
+
+        return AdjudicationScreen(self.session)

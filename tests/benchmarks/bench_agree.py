@@ -19,10 +19,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from store.agreement import Layer, agreement  # noqa: E402
-from store.arabic import tokenize  # noqa: E402
-from store.records import ArticleAnnotations, EntitySpan  # noqa: E402
-from tests.benchmarks.common import seed_paragraphs  # noqa: E402
+from store.agreement import Layer, agreement
+from store.arabic import tokenize
+from store.records import ArticleAnnotations, EntitySpan
+from tests.benchmarks.common import seed_paragraphs
 
 LABELS = ("PERS", "ORG", "GPE", "LOC", "FAC")
 

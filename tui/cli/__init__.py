@@ -29,6 +29,7 @@ SUBCOMMANDS: dict[str, str] = {
     "doctor": "tui.cli.doctor",
     "team": "tui.cli.team",
     "agree": "tui.cli.agree",
+    "adjudicate": "tui.cli.adjudicate",
 }
 
 

@@ -57,6 +57,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                      help="Label Studio offset unit (default: codepoint, as current releases)")
     exp.add_argument("--variant", choices=doccano.VARIANTS, default="label",
                      help="doccano: label (spans only) or entities (with event relations)")
+    exp.add_argument("--layer", metavar="NAME",
+                     help="in a team store, the layer to export (default: the curated layer "
+                     "when adjudication made one, else your own)")
     exp.add_argument("--skip-damaged", action="store_true",
                      help="export the readable articles when some store files are damaged "
                      "(each is still named on stderr); without it a damaged file stops the "
@@ -174,12 +177,34 @@ def _stop(damaged: list[StoreError]) -> WarraqError:
                        "pass --skip-damaged to export the rest")
 
 
+def _choose_layer(args: argparse.Namespace) -> None:
+    """In a team store, export the curated layer by default (adjudicated gold), or the
+    ``--layer`` asked for; a single-annotator store is exported as it is."""
+    from store.adjudication import CURATED
+    from store.paths import is_team_store, layer_names, resolve_store_dir
+
+    root = resolve_store_dir(args.store)
+    if not is_team_store(root):
+        if args.layer:
+            raise WarraqError("--layer is for team stores (warraq team init)", root)
+        return
+    names = layer_names(root)
+    if args.layer:
+        if args.layer not in names:
+            raise WarraqError(f"no layer {args.layer!r} (layers: {', '.join(names)})", root)
+        args.annotator = args.layer
+    elif CURATED in names:
+        args.annotator = CURATED
+        warn("exporting the curated layer (--layer NAME for another)")
+
+
 def run_export(args: argparse.Namespace) -> int:
     try:
         statuses = parse_statuses(args.status)
     except ValueError as exc:
         raise WarraqError(str(exc)) from exc
     skip = bool(getattr(args, "skip_damaged", False))
+    _choose_layer(args)
     store = open_store(args, write=False)
     try:
         # Opening parsed every file: the damaged ones are known before a byte is written.

@@ -1,0 +1,177 @@
+"""Adjudication: the curated layer made from several annotators' layers (issue 15).
+
+What the annotators agree on is merged automatically, by a policy: ``unanimous`` (every
+annotator of the article), ``majority`` (more than half) or ``threshold:N`` (at least N).
+The rest are *disagreements*, one per cluster of overlapping spans, each with every
+annotator's version, for a person to decide: take one annotator's version, take all
+(nested), take none. Decisions are records in the curated layer (``layers/curated``, an
+ordinary layer, so undo, git and export work as everywhere): taken spans are accepted with
+``origin="adjudicated"`` and ``extra.agreed_by`` naming who said so; "none" leaves the
+versions as rejected records, so the cluster counts as decided.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from store.agreement import Layer, Span, accepted_spans
+from store.records import EntitySpan, SpanStatus
+
+CURATED = "curated"
+ORIGIN = "adjudicated"
+POLICIES = ("unanimous", "majority")
+
+
+def parse_policy(text: str) -> tuple[str, int]:
+    """``unanimous``, ``majority`` or ``threshold:N``; raises ValueError with one line."""
+    if text in POLICIES:
+        return text, 0
+    if text.startswith("threshold:") and text.split(":", 1)[1].isdigit():
+        n = int(text.split(":", 1)[1])
+        if n >= 1:
+            return "threshold", n
+    raise ValueError(f"unknown policy {text!r}: unanimous, majority or threshold:N")
+
+
+def _needed(policy: tuple[str, int], annotators: int) -> int:
+    kind, n = policy
+    if kind == "unanimous":
+        return annotators
+    if kind == "majority":
+        return annotators // 2 + 1
+    return n
+
+
+@dataclass
+class Disagreement:
+    """One cluster of overlapping spans on which the annotators differ."""
+
+    article_id: str
+    start: int
+    end: int
+    versions: dict[str, list[Span]] = field(default_factory=dict)
+
+    def names(self) -> list[str]:
+        return sorted(self.versions)
+
+
+@dataclass
+class Cluster:
+    start: int
+    end: int
+    versions: dict[str, frozenset[Span]]
+
+
+def clusters(article_layers: dict[str, list[Span]]) -> list[Cluster]:
+    """Spans of all annotators grouped where they overlap (chains join), in text order."""
+    tagged = sorted((span, name) for name, spans in article_layers.items() for span in spans)
+    out: list[Cluster] = []
+    current: list[tuple[Span, str]] = []
+    end = -1
+    for span, name in tagged:
+        if current and span[0] >= end:
+            out.append(_cluster(current, article_layers))
+            current = []
+        current.append((span, name))
+        end = max(end, span[1]) if len(current) > 1 else span[1]
+    if current:
+        out.append(_cluster(current, article_layers))
+    return out
+
+
+def _cluster(items: list[tuple[Span, str]], layers: dict[str, list[Span]]) -> Cluster:
+    versions: dict[str, set[Span]] = {name: set() for name in layers}
+    for span, name in items:
+        versions[name].add(span)
+    return Cluster(min(s[0] for s, _ in items), max(s[1] for s, _ in items),
+                   {k: frozenset(v) for k, v in versions.items()})
+
+
+@dataclass
+class Plan:
+    """What adjudication starts from: the agreed spans per article and the disagreements."""
+
+    agreed: dict[str, list[tuple[Span, list[str]]]] = field(default_factory=dict)
+    texts: dict[str, str] = field(default_factory=dict)
+    disagreements: list[Disagreement] = field(default_factory=list)
+    left_out: int = 0  # articles whose texts differ between layers
+
+
+def plan(layers: Sequence[Layer], policy: tuple[str, int]) -> Plan:
+    """Agreed spans and disagreements over every article two or more layers hold."""
+    out = Plan()
+    ids = sorted({i for layer in layers for i in layer.articles})
+    for article_id in ids:
+        having = [layer for layer in layers if article_id in layer.articles]
+        if len(having) < 2:
+            continue
+        text = having[0].articles[article_id][0]
+        if any(layer.articles[article_id][0] != text for layer in having):
+            out.left_out += 1
+            continue
+        out.texts[article_id] = text
+        spans = {layer.name: accepted_spans(layer.articles[article_id][1]) for layer in having}
+        need = _needed(policy, len(having))
+        agreed: list[tuple[Span, list[str]]] = []
+        for cluster in clusters(spans):
+            counts: dict[frozenset[Span], list[str]] = {}
+            for name, version in cluster.versions.items():
+                counts.setdefault(version, []).append(name)
+            best, names = max(counts.items(), key=lambda kv: (len(kv[1]), len(kv[0])))
+            if len(names) >= need:  # agreed, possibly on "no span here"
+                agreed.extend((span, sorted(names)) for span in sorted(best))
+            else:
+                out.disagreements.append(Disagreement(
+                    article_id, cluster.start, cluster.end,
+                    {k: sorted(v) for k, v in cluster.versions.items()}))
+        out.agreed[article_id] = agreed
+    return out
+
+
+def decided(curated_entities: Sequence[EntitySpan], start: int, end: int) -> bool:
+    """Whether the curated layer already holds a decision on [start, end)."""
+    return any(e.start < end and start < e.end and e.origin == ORIGIN
+               for e in curated_entities)
+
+
+def write_agreed(store: Any, result: Plan, metas: dict[str, dict[str, Any]] | None = None
+                 ) -> int:
+    """Add the agreed spans to the curated layer ``store`` (idempotent); returns how many."""
+    added = 0
+    for article_id, agreed in result.agreed.items():
+        text = result.texts[article_id]
+        store.attach(article_id, text, (metas or {}).get(article_id, {"title": article_id}))
+        have = {(e.start, e.end, e.label) for e in store.annotations(article_id).entities}
+        new = [(span, names) for span, names in agreed if span not in have]
+        if not new:
+            continue
+        with store.batch(f"agreed spans of {article_id}"):
+            for (start, end, label), names in new:
+                store.add_entity(article_id, EntitySpan(
+                    start, end, text[start:end], label, origin=ORIGIN,
+                    status=SpanStatus.ACCEPTED, extra={"agreed_by": names}))
+                added += 1
+    return added
+
+
+def resolve(store: Any, text: str, item: Disagreement, take: Sequence[str]) -> int:
+    """Decide ``item`` in the curated layer: the versions of the annotators in ``take`` are
+    accepted (all of them: nested when they differ), the others' spans recorded rejected.
+    One undo step; returns the number of spans accepted."""
+    chosen: dict[Span, list[str]] = {}
+    for name in take:
+        for span in item.versions.get(name, []):
+            chosen.setdefault(span, []).append(name)
+    refused = {span for name, spans in item.versions.items() for span in spans} - set(chosen)
+    with store.batch(f"adjudicate {item.article_id} {item.start}–{item.end}"):
+        for (start, end, label), names in sorted(chosen.items()):
+            store.add_entity(item.article_id, EntitySpan(
+                start, end, text[start:end], label, origin=ORIGIN,
+                status=SpanStatus.ACCEPTED, extra={"agreed_by": sorted(names)}))
+        for start, end, label in sorted(refused):
+            store.add_entity(item.article_id, EntitySpan(
+                start, end, text[start:end], label, origin=ORIGIN,
+                status=SpanStatus.REJECTED, extra={"agreed_by": []}))
+    return len(chosen)

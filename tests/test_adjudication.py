@@ -1,0 +1,127 @@
+"""Adjudication into the curated layer (issue 15): agreed spans merged by policy, each
+disagreement decided by one key, undo, and the curated layer exported."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from store.adjudication import CURATED, ORIGIN, parse_policy, plan, write_agreed
+from store.agreement import Layer
+from store.records import ArticleAnnotations, EntitySpan, SpanStatus
+from store.store import Store
+from store.team import make_team_store
+from tui.services.adjudicating import AdjudicationSession
+
+ROOT = Path(__file__).resolve().parent.parent
+TEXT = "استقبل الرئيس بوتين نظيره بشار الأسد في الكرملين بموسكو."
+
+
+def _at(word: str) -> tuple[int, int, str]:
+    start = TEXT.index(word)
+    return start, start + len(word), word
+
+
+def _layer(name: str, spans: list[tuple[str, str]]) -> Layer:
+    ents = [EntitySpan(*_at(w), label) for w, label in spans]
+    return Layer(name, {"a1": (TEXT, ArticleAnnotations(entities=ents))})
+
+
+LAYERS = [
+    _layer("amal", [("بوتين", "PERS"), ("بشار الأسد", "PERS"), ("الكرملين", "FAC")]),
+    _layer("badr", [("بوتين", "PERS"), ("الأسد", "PERS"), ("الكرملين", "ORG")]),
+    _layer("cyra", [("بوتين", "PERS"), ("بشار الأسد", "PERS"), ("الكرملين", "ORG")]),
+]
+
+
+def test_policies() -> None:
+    assert parse_policy("majority") == ("majority", 0)
+    assert parse_policy("threshold:2") == ("threshold", 2)
+    with pytest.raises(ValueError):
+        parse_policy("most")
+    unanimous = plan(LAYERS, parse_policy("unanimous"))
+    assert [s for s, _ in unanimous.agreed["a1"]] == [(*_at("بوتين")[:2], "PERS")]
+    assert len(unanimous.disagreements) == 2
+    majority = plan(LAYERS, parse_policy("majority"))
+    agreed = {s: names for s, names in majority.agreed["a1"]}
+    assert agreed[(*_at("الكرملين")[:2], "ORG")] == ["badr", "cyra"]
+    assert agreed[(*_at("بشار الأسد")[:2], "PERS")] == ["amal", "cyra"]
+    assert majority.disagreements == []
+
+
+def test_keys_decide_disagreements_with_undo(tmp_path: Path) -> None:
+    root = tmp_path / "store"
+    make_team_store(root, "amal")
+    result = plan(LAYERS[:2], parse_policy("unanimous"))
+    with Store.open(root, annotator=CURATED) as store:
+        assert write_agreed(store, result) == 1  # بوتين
+        assert write_agreed(store, result) == 0  # idempotent
+        session = AdjudicationSession(store, result)
+        shown = session.shown(60)
+        assert shown is not None and [v[1] for v in shown.versions] == ["amal", "badr"]
+        assert "0 decided, 2 open" in shown.position
+        said = session.take_key("2")  # badr's الأسد
+        assert "badr" in said
+        session.take_key("x")  # الكرملين: none of them
+        assert session.open_items() == []
+        ents = store.annotations("a1").entities
+        accepted = {(e.text, e.label) for e in ents if e.status == SpanStatus.ACCEPTED}
+        assert accepted == {("بوتين", "PERS"), ("الأسد", "PERS")}
+        taken = next(e for e in ents if e.text == "الأسد")
+        assert taken.origin == ORIGIN and taken.extra["agreed_by"] == ["badr"]
+        assert "undone" in session.undo()
+        assert len(session.open_items()) == 1
+        session.take_key("b")  # both: FAC and ORG, nested on the same words
+        labels = {e.label for e in store.annotations("a1").entities
+                  if e.text == "الكرملين" and e.status == SpanStatus.ACCEPTED}
+        assert labels == {"FAC", "ORG"}
+
+
+async def test_adjudication_screen_takes_a_version_with_one_key(tmp_path: Path) -> None:
+    from tui.app import AdjudicationApp
+
+    root = tmp_path / "store"
+    make_team_store(root, "amal")
+    result = plan(LAYERS[:2], parse_policy("unanimous"))
+    with Store.open(root, annotator=CURATED) as store:
+        write_agreed(store, result)
+        app = AdjudicationApp(AdjudicationSession(store, result))
+        async with app.run_test(size=(100, 24)) as pilot:
+            await pilot.pause()
+            head = str(app.screen.query_one("#adj-head").render())
+            assert "2 open" in head
+            await pilot.press("1")
+            await pilot.pause()
+            assert "1 decided, 1 open" in str(app.screen.query_one("#adj-head").render())
+            await pilot.press("u")
+            await pilot.pause()
+            assert "0 decided, 2 open" in str(app.screen.query_one("#adj-head").render())
+
+
+def test_cli_auto_merge_and_export_of_the_curated_layer(tmp_path: Path) -> None:
+    root = tmp_path / "store"
+    make_team_store(root, "amal")
+    for layer in LAYERS:
+        with Store.open(root, annotator=layer.name) as store:
+            text, ann = layer.articles["a1"]
+            store.attach("a1", text, {"title": "a1"})
+            for e in ann.entities:
+                store.add_entity("a1", EntitySpan(e.start, e.end, e.text, e.label))
+    run = [sys.executable, "-m", "tui.cli"]
+    done = subprocess.run([*run, "adjudicate", "--store", str(root), "--policy", "majority",
+                           "--auto-only"], cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "3 agreed spans added; 0 disagreements" in done.stderr
+    out = tmp_path / "gold.jsonl"
+    done = subprocess.run([*run, "export", "--store", str(root), "--format", "jsonl",
+                           "--out", str(out)], cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    record = json.loads(out.read_text(encoding="utf-8").splitlines()[0])
+    spans = record.get("entities") or record.get("annotations", {}).get("entities")
+    assert {(s["text"], s["label"]) for s in spans} == {
+        ("بوتين", "PERS"), ("بشار الأسد", "PERS"), ("الكرملين", "ORG")}
+    assert all(s.get("agreed_by") for s in spans)  # provenance kept (extra is flattened)
