@@ -30,6 +30,7 @@ SUBCOMMANDS: dict[str, str] = {
     "team": "tui.cli.team",
     "agree": "tui.cli.agree",
     "adjudicate": "tui.cli.adjudicate",
+    "serve": "tui.cli.serve",
 }
 
 
