@@ -27,6 +27,7 @@ SUBCOMMANDS: dict[str, str] = {
     "suggest": "tui.cli.suggest",
     "stats": "tui.cli.stats",
     "doctor": "tui.cli.doctor",
+    "evaluate": "tui.cli.evaluate",
 }
 
 
