@@ -33,6 +33,9 @@ Matching rules (why they are what they are):
   the previous word compared with its proclitics stripped (``للرئيس``).
 * A city right after a club word (the ``club_cues`` list: ``نادي``, ``فريق`` …) is the club,
   ORG (``فريق برشلونة``), not the GPE.
+* A place right after the head word of an institution's name (the ``org_heads`` and
+  ``fac_heads`` lists: ``جامعة``, ``بنك``, ``مطار`` …) is part of that name: ``جامعة دمشق``
+  is one ORG, ``مطار بغداد`` one FAC, as ACE and ANERcorp tag them.
 """
 
 from __future__ import annotations
@@ -58,6 +61,8 @@ DATA_GLOB = "gazetteer_*.tsv"
 _PLACEHOLDER = re.compile(r"\{(\w+)(\?)?\}")
 _LABEL = re.compile(r"^[A-Z][A-Z_]*$")
 CLUB_CUES = "club_cues"  # the list whose words turn a following city into its club (ORG)
+# list name → label: a head word of the list before a place makes "head + place" one name
+HEAD_LISTS = {"org_heads": "ORG", "fac_heads": "FAC"}
 
 
 @dataclass(frozen=True)
@@ -122,6 +127,7 @@ class Gazetteer:
         self.conflicts: list[tuple[str, str, str]] = []  # (form, kept label, dropped label)
         self._start_cache: dict[str, list[tuple[str, _Node]]] = {}
         self.club_cues: frozenset[str] = frozenset()
+        self.heads: dict[str, str] = {}  # head word key → label of "head + place" names
 
     # ------------------------------------------------------------------ building
 
@@ -244,8 +250,12 @@ class Gazetteer:
             start, end = tokens[i].start, tokens[last].end
             score = entry.score * (CLITIC_PENALTY if stripped else 1.0)
             label = entry.label
-            if label == "GPE" and previous and _after(previous, self.club_cues):
-                label = "ORG"  # فريق برشلونة: the club
+            if label in ("GPE", "LOC") and previous and last_end < i:
+                head = self._head(previous)
+                if head is not None:  # جامعة دمشق, مطار بغداد: one name with its head word
+                    label, start = head, tokens[i - 1].start
+                elif label == "GPE" and _after(previous, self.club_cues):
+                    label = "ORG"  # فريق برشلونة: the club
             out.append(Match(start, end, text[start:end], label, entry.entry, score))
             i = last + 1
             last_end, last_label = i, label
@@ -271,6 +281,16 @@ class Gazetteer:
             self._start_cache.clear()
         self._start_cache[key] = starts
         return starts
+
+    def _head(self, previous: str) -> str | None:
+        """The label a head word (``جامعة``, ``بمطار``) gives the name it starts, if any."""
+        if not self.heads:
+            return None
+        label = self.heads.get(previous)
+        if label is None and previous[:1] in _PROCLITIC_LETTERS:
+            label = next((self.heads[stem] for _, stem in split_proclitics(previous)
+                          if stem in self.heads), None)
+        return label
 
     def __len__(self) -> int:
         return self.size
@@ -464,6 +484,9 @@ class _Loader:
                 self.entries[k] = (form, replace(entry, after=cues))
         if CLUB_CUES in self.lists:
             gaz.club_cues = self._keys_of(CLUB_CUES)
+        for name, label in HEAD_LISTS.items():
+            if name in self.lists:
+                gaz.heads.update(dict.fromkeys(self._keys_of(name), label))
         for form, entry in self.entries:
             gaz.add(form, entry)
         for template in self.templates:
