@@ -309,3 +309,29 @@ def test_after_flag_in_a_user_file(tmp_path: Path) -> None:
     bad.write_text("PERS\tوردة\tafter=nolist\n", encoding="utf-8")
     with pytest.raises(GazetteerError, match="nolist"):
         Gazetteer.from_file(bad)
+
+
+def test_cli_suggest_follows_the_schema_policy(tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from store.store import Store
+    from tui.cli import main
+
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text(json.dumps({"id": "a", "text": "قال المسؤول السوري إن السوريين غادروا"},
+                                 ensure_ascii=False) + "\n", encoding="utf-8")
+    toml = (Path(__file__).parents[1] / "store" / "data" / "schema.toml").read_text("utf-8")
+    norp_schema = tmp_path / "norp.toml"
+    norp_schema.write_text(toml.replace('nationality_adjectives = "O"',
+                                        'nationality_adjectives = "NORP"'), encoding="utf-8")
+    for name, extra, want in (("plain", [], {"السوريين"}),
+                              ("norp", ["--schema", str(norp_schema)], {"السوري", "السوريين"})):
+        root = tmp_path / name
+        assert main(["suggest", str(corpus), "--store", str(root), *extra]) == 0
+        capsys.readouterr()
+        store = Store.open(root)
+        try:
+            assert {e.text for e in store.annotations("a").entities} == want
+        finally:
+            store.close()
