@@ -187,3 +187,20 @@ def test_cli_bad_input_is_one_line(tmp_path: Path) -> None:
     nostore = _cli("evaluate", "--gold", str(_gold_file(tmp_path)), "--format", "jsonl",
                    "--store", str(tmp_path / "nostore"))
     assert nostore.returncode != 0 and "nostore" in nostore.stderr
+    stray = tmp_path / "stray"
+    stray.mkdir()
+    out = _cli("evaluate", "--gold", str(_gold_file(tmp_path)), "--format", "jsonl",
+               "--store", str(stray))
+    assert out.returncode != 0 and "not a Warraq store" in out.stderr
+    assert list(stray.iterdir()) == []
+
+
+def test_cli_warns_when_label_sets_do_not_meet(tmp_path: Path) -> None:
+    text = "زار بوتين موسكو"
+    rec = {"id": "x", "text": text, "entities": [
+        {"start": 4, "end": 9, "text": "بوتين", "label": "Politician"}]}
+    gold = tmp_path / "fine.jsonl"
+    gold.write_text(json.dumps(rec, ensure_ascii=False) + "\n", encoding="utf-8")
+    out = _cli("evaluate", "--gold", str(gold), "--format", "jsonl")
+    assert out.returncode == 0
+    assert "no predicted label is a gold label" in out.stderr

@@ -99,19 +99,22 @@ def store_predictions(docs: list[GoldDoc], store_dir: str, statuses: str
     """The store's spans for each gold document (by id, else by text hash), placed on the
     gold text; (predictions, documents the store does not hold)."""
     from store.formats.common import align_by_skeleton, text_sha256
-    from store.store import Store
+    from store.store import STORE_FILE, Store
 
     root = Path(store_dir).expanduser()
     if not root.is_dir():
         raise WarraqError("store folder not found", root)
+    if not (root / STORE_FILE).is_file():  # never turn a stray folder into a store
+        raise WarraqError(f"not a Warraq store (no {STORE_FILE})", root)
     wanted = parse_statuses(statuses)
     store = Store.open(root, scan=True)
     try:
         by_hash = {art.sha256: art for art in store.iter_articles()}
+        ids = set(store.article_ids())
         out: list[list[Span]] = []
         missing = 0
         for doc in docs:
-            art = store.get(doc.id) if doc.id in store.article_ids() else None
+            art = store.get(doc.id) if doc.id in ids else None
             if art is None or not art.exists:
                 art = by_hash.get(text_sha256(doc.text))
             if art is None:
@@ -155,6 +158,11 @@ def run_evaluate(args: argparse.Namespace) -> int:
     else:
         preds = suggester_predictions(docs, args.suggester or "gazetteer", args.model, schema)
     labels = [x.strip() for x in args.labels.split(",") if x.strip()] if args.labels else None
+    gold_labels = {e.label for d in docs for e in d.annotations.entities}
+    pred_labels = {s.label for spans in preds for s in spans}
+    if pred_labels and not (gold_labels & pred_labels):
+        warn(f"no predicted label is a gold label (gold: {', '.join(sorted(gold_labels))[:200]};"
+             f" predicted: {', '.join(sorted(pred_labels))}): every figure will be 0")
     result = evaluate(((d.text, gold_spans(d), p) for d, p in zip(docs, preds, strict=True)),
                       labels)
     if args.output == "json":
