@@ -35,7 +35,8 @@ Matching rules (why they are what they are):
   ORG (``فريق برشلونة``), not the GPE.
 * A place right after the head word of an institution's name (the ``org_heads`` and
   ``fac_heads`` lists: ``جامعة``, ``بنك``, ``مطار`` …) is part of that name: ``جامعة دمشق``
-  is one ORG, ``مطار بغداد`` one FAC, as ACE and ANERcorp tag them.
+  is one ORG, ``مطار بغداد`` one FAC, as ACE and ANERcorp tag them; such a head word is also
+  context enough for an ``after=`` name (``سجن تدمر``).
 """
 
 from __future__ import annotations
@@ -227,6 +228,8 @@ class Gazetteer:
             # A name right after another name of the same label passes an after= check
             # (استقبل بوتين الأسد): the listing itself is the context.
             follows = last_label if last_end == i else ""
+            if previous and last_end < i and self._head(previous) is not None:
+                follows = "*"  # جامعة/سجن before a name is context enough (سجن تدمر)
             for prefix, node in self._starts(keys[i]):
                 j, found = i, None
                 value = node.value
@@ -314,7 +317,9 @@ def _allowed(entry: Entry, prefix: str, adjectives: bool, previous: str,
         return False
     if entry.adjective and not adjectives:
         return False
-    return entry.after is None or follows == entry.label or _after(previous, entry.after)
+    if entry.after is None or follows in (entry.label, "*"):
+        return True
+    return _after(previous, entry.after)
 
 
 # ---------------------------------------------------------------------- loading
