@@ -24,6 +24,19 @@ Matching rules (why they are what they are):
 * The article ``ال`` is never stripped: definite forms are listed (or generated) as entries
   of their own, so ``السورية`` is the adjective while ``سورية`` is the country.
 * The longest name wins (``وزارة الخارجية الروسية`` over ``الروسية``); matches never overlap.
+* Nationality *adjectives* (``السوري``, ``الروسية``: singular and feminine-plural nisba forms)
+  are suggested only under the schema policy ``nationality_adjectives = "NORP"``; the default
+  ``"O"`` leaves them out, as ANERcorp and the schema's NORP guideline do. Group nouns
+  (``السوريون``, ``الروس``) are NORP either way.
+* Names that are also common words may carry ``after=LIST``: they match alone only right
+  after a word of that list (``الأسد`` after ``الرئيس``/``نظام``, not in ``الأسد الجريح``),
+  the previous word compared with its proclitics stripped (``للرئيس``).
+* A city right after a club word (the ``club_cues`` list: ``نادي``, ``فريق`` …) is the club,
+  ORG (``فريق برشلونة``), not the GPE.
+* A place right after the head word of an institution's name (the ``org_heads`` and
+  ``fac_heads`` lists: ``جامعة``, ``بنك``, ``مطار`` …) is part of that name: ``جامعة دمشق``
+  is one ORG, ``مطار بغداد`` one FAC, as ACE and ANERcorp tag them; such a head word is also
+  context enough for an ``after=`` name (``سجن تدمر``).
 """
 
 from __future__ import annotations
@@ -31,7 +44,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -48,6 +61,9 @@ _START_CACHE_SIZE = 200_000
 DATA_GLOB = "gazetteer_*.tsv"
 _PLACEHOLDER = re.compile(r"\{(\w+)(\?)?\}")
 _LABEL = re.compile(r"^[A-Z][A-Z_]*$")
+CLUB_CUES = "club_cues"  # the list whose words turn a following city into its club (ORG)
+# list name → label: a head word of the list before a place makes "head + place" one name
+HEAD_LISTS = {"org_heads": "ORG", "fac_heads": "FAC"}
 
 
 @dataclass(frozen=True)
@@ -71,6 +87,8 @@ class Entry:
     score: float = 1.0
     exact: bool = False  # never reached through a stripped clitic
     priority: int = EXPLICIT
+    adjective: bool = False  # a nationality adjective: only under the "NORP" policy
+    after: frozenset[str] | None = None  # keys the previous word must be (see ``after=``)
 
 
 class _Node:
@@ -94,6 +112,12 @@ def _inflect_nisba(base: str) -> list[str]:
     return forms + ["ال" + f for f in forms if not f.startswith("ال")]
 
 
+def _is_group_noun(form: str, base: str) -> bool:
+    """The masculine plurals (سوريون، السوريين) name the people; the other nisba forms
+    (سوري، السورية، السوريات) are adjectives in news far more often than nouns."""
+    return base.endswith("ي") and (form.endswith(base + "ون") or form.endswith(base + "ين"))
+
+
 class Gazetteer:
     """Names keyed by their normalized token sequences, in a token trie."""
 
@@ -103,6 +127,8 @@ class Gazetteer:
         self.size = 0
         self.conflicts: list[tuple[str, str, str]] = []  # (form, kept label, dropped label)
         self._start_cache: dict[str, list[tuple[str, _Node]]] = {}
+        self.club_cues: frozenset[str] = frozenset()
+        self.heads: dict[str, str] = {}  # head word key → label of "head + place" names
 
     # ------------------------------------------------------------------ building
 
@@ -184,25 +210,40 @@ class Gazetteer:
 
     # ------------------------------------------------------------------ matching
 
-    def match(self, text: str) -> list[Match]:
-        """All names in ``text``, longest first, non-overlapping, in text order."""
+    def match(self, text: str, *, nationality_adjectives: str = "O") -> list[Match]:
+        """All names in ``text``, longest first, non-overlapping, in text order.
+
+        ``nationality_adjectives`` is the schema's policy: ``"O"`` (default) leaves the
+        adjectives out, ``"NORP"`` suggests them.
+        """
         tokens = tokenize(text)
         keys = [normalize(t.text) for t in tokens]
+        adjectives = nationality_adjectives == "NORP"
         out: list[Match] = []
         i, n = 0, len(tokens)
+        last_end, last_label = -1, ""  # token index after the previous match, its label
         while i < n:
             best: tuple[int, Entry, bool] | None = None  # (last token index, entry, stripped)
+            previous = keys[i - 1] if i else ""
+            # A name right after another name of the same label passes an after= check
+            # (استقبل بوتين الأسد): the listing itself is the context.
+            follows = last_label if last_end == i else ""
+            if previous and last_end < i and self._head(previous) is not None:
+                follows = "*"  # جامعة/سجن before a name is context enough (سجن تدمر)
             for prefix, node in self._starts(keys[i]):
                 j, found = i, None
-                if node.value is not None and not (prefix and node.value.exact):
-                    found = (i, node.value)
+                value = node.value
+                if value is not None and _allowed(value, prefix, adjectives, previous, follows):
+                    found = (i, value)
                 while j + 1 < n:
                     nxt = node.children.get(keys[j + 1])
                     if nxt is None:
                         break
                     node, j = nxt, j + 1
-                    if node.value is not None and not (prefix and node.value.exact):
-                        found = (j, node.value)
+                    value = node.value
+                    if value is not None and _allowed(value, prefix, adjectives, previous,
+                                                      follows):
+                        found = (j, value)
                 if found is not None and (best is None or found[0] > best[0]):
                     best = (found[0], found[1], bool(prefix))
             if best is None:
@@ -211,8 +252,16 @@ class Gazetteer:
             last, entry, stripped = best
             start, end = tokens[i].start, tokens[last].end
             score = entry.score * (CLITIC_PENALTY if stripped else 1.0)
-            out.append(Match(start, end, text[start:end], entry.label, entry.entry, score))
+            label = entry.label
+            if label in ("GPE", "LOC") and previous and last_end < i:
+                head = self._head(previous)
+                if head is not None:  # جامعة دمشق, مطار بغداد: one name with its head word
+                    label, start = head, tokens[i - 1].start
+                elif label == "GPE" and _after(previous, self.club_cues):
+                    label = "ORG"  # فريق برشلونة: the club
+            out.append(Match(start, end, text[start:end], label, entry.entry, score))
             i = last + 1
+            last_end, last_label = i, label
         return out
 
     def _starts(self, key: str) -> list[tuple[str, _Node]]:
@@ -236,8 +285,41 @@ class Gazetteer:
         self._start_cache[key] = starts
         return starts
 
+    def _head(self, previous: str) -> str | None:
+        """The label a head word (``جامعة``, ``بمطار``) gives the name it starts, if any."""
+        if not self.heads:
+            return None
+        label = self.heads.get(previous)
+        if label is None and previous[:1] in _PROCLITIC_LETTERS:
+            label = next((self.heads[stem] for _, stem in split_proclitics(previous)
+                          if stem in self.heads), None)
+        return label
+
     def __len__(self) -> int:
         return self.size
+
+
+def _after(previous: str, cues: frozenset[str]) -> bool:
+    """Whether the previous word (a normalized key) is one of ``cues``, proclitics aside."""
+    if not cues:
+        return False
+    if previous in cues:
+        return True
+    return previous[:1] in _PROCLITIC_LETTERS and any(
+        stem in cues for _, stem in split_proclitics(previous))
+
+
+def _allowed(entry: Entry, prefix: str, adjectives: bool, previous: str,
+             follows: str = "") -> bool:
+    """Whether an entry found at this token may be suggested here (``follows``: the label
+    of a name ending right before it, if any)."""
+    if prefix and entry.exact:
+        return False
+    if entry.adjective and not adjectives:
+        return False
+    if entry.after is None or follows in (entry.label, "*"):
+        return True
+    return _after(previous, entry.after)
 
 
 # ---------------------------------------------------------------------- loading
@@ -261,6 +343,8 @@ class _Loader:
         self.entries: list[tuple[str, Entry]] = []
         self.templates: list[_Line] = []
         self.stops: list[str] = []
+        # (first index in ``entries``, end index, list name) of lines flagged ``after=``
+        self.after_refs: list[tuple[int, int, str, Path, int]] = []
 
     def read(self, text: str, path: Path) -> None:
         for number, raw in enumerate(text.splitlines(), 1):
@@ -314,8 +398,10 @@ class _Loader:
         for base in bases:
             if base.startswith("ال"):
                 raise GazetteerError(f"nationality base {base!r} must be indefinite", path, number)
-            entry = Entry("NORP", base, priority=GENERATED)
-            self._add_all("NORP", _inflect_nisba(base), entry)
+            noun = Entry("NORP", base, priority=GENERATED)
+            adjective = replace(noun, adjective=True)
+            for form in _inflect_nisba(base):
+                self.entries.append((form, noun if _is_group_noun(form, base) else adjective))
             self.lists["norp_m"].append("ال" + base)
             if base.endswith("ي"):
                 self.lists["norp_f"].append("ال" + base + "ة")
@@ -325,9 +411,14 @@ class _Loader:
         if not forms:
             raise GazetteerError("entry without a form", path, number)
         score, exact, inflect = 1.0, False, False
+        after: str | None = None
         for flag in cols[2].split() if len(cols) > 2 else []:
             if flag == "exact":
                 exact = True
+            elif flag.startswith("after="):
+                after = flag[6:]
+                if not after:
+                    raise GazetteerError(f"empty list name in {flag!r}", path, number)
             elif flag == "inflect":
                 inflect = True
             elif flag.startswith("score="):
@@ -343,9 +434,18 @@ class _Loader:
             self._nisba(forms, path, number)
             return
         if any(_PLACEHOLDER.search(f) for f in forms):
+            if after is not None:
+                raise GazetteerError("after= is not supported on templates", path, number)
             self.templates.append(_Line(label, forms, score, exact, path, number))
             return
+        first = len(self.entries)
         self._add_all(label, forms, Entry(label, forms[0], score, exact))
+        if after is not None:
+            self.after_refs.append((first, len(self.entries), after, path, number))
+
+    def _keys_of(self, name: str) -> frozenset[str]:
+        """The single-word keys of a list (cues are compared one word at a time)."""
+        return frozenset(k for v in self.lists[name] for k in key_tokens(v)[-1:])
 
     def _add_all(self, label: str, forms: list[str], entry: Entry) -> None:
         self.entries.extend((f, entry) for f in forms)
@@ -380,6 +480,18 @@ class _Loader:
         stopped = {key_tokens(f) for f in self.stops}
         for name, values in self.lists.items():
             self.lists[name] = [v for v in values if key_tokens(v) not in stopped]
+        for first, end, name, path, number in self.after_refs:
+            if name not in self.lists:
+                raise GazetteerError(f"unknown list in after={name}", path, number)
+            cues = self._keys_of(name)
+            for k in range(first, end):
+                form, entry = self.entries[k]
+                self.entries[k] = (form, replace(entry, after=cues))
+        if CLUB_CUES in self.lists:
+            gaz.club_cues = self._keys_of(CLUB_CUES)
+        for name, label in HEAD_LISTS.items():
+            if name in self.lists:
+                gaz.heads.update(dict.fromkeys(self._keys_of(name), label))
         for form, entry in self.entries:
             gaz.add(form, entry)
         for template in self.templates:

@@ -146,6 +146,9 @@ class HighlightCategory:
         return {"category": self.name, "colour": self.colour, "title": self.title}
 
 
+NATIONALITY_POLICIES = ("O", "NORP")
+
+
 @dataclass(frozen=True)
 class Schema:
     """A loaded, validated label schema. Build it with :meth:`Schema.load`."""
@@ -158,6 +161,9 @@ class Schema:
     doc_labels: tuple[DocLabel, ...]
     highlight_categories: tuple[HighlightCategory, ...]
     source: str = "<default>"
+    # How suggesters treat nationality adjectives (السوري، الروسية): "O" leaves them out, as
+    # the NORP guideline says; "NORP" suggests them. Group nouns (السوريون) are NORP either way.
+    nationality_adjectives: str = "O"
 
     # ------------------------------------------------------------------ loading
     @classmethod
@@ -230,6 +236,9 @@ class Schema:
             "event": [e.to_dict() for e in self.event_types],
             "doc_label": [d.to_dict() for d in self.doc_labels],
             "highlight": [h.to_dict() for h in self.highlight_categories],
+            # only when not the default, so existing stores keep their schema hash
+            **({"nationality_adjectives": self.nationality_adjectives}
+               if self.nationality_adjectives != "O" else {}),
         }
 
     @cached_property
@@ -352,9 +361,13 @@ class _Builder:
         highlights = self._highlights()
         if not entities:
             raise self.fail("schema defines no [[entity]] types")
+        adjectives = self.data.get("nationality_adjectives", "O")
+        if adjectives not in NATIONALITY_POLICIES:
+            raise self.fail(f"nationality_adjectives must be \"O\" or \"NORP\", got "
+                            f"{adjectives!r}", self._top_line("nationality_adjectives"))
         return Schema(name=name, version=version, entity_types=entities, event_types=events,
                       attributes=attributes, doc_labels=docs, highlight_categories=highlights,
-                      source=self.source)
+                      source=self.source, nationality_adjectives=adjectives)
 
     def _top_line(self, key: str) -> int | None:
         for number, line in enumerate(self.lines, 1):

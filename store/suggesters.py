@@ -17,7 +17,9 @@ Where suggesters come from (:func:`load_suggester`):
 Optional parts of the protocol: ``with_model(path) -> suggester`` lets ``--model PATH``
 configure a suggester (a model folder, an extra gazetteer file); ``prepare()`` loads the
 model up front, so a missing library or model is one error before the run, not one per
-article; a ``name`` attribute becomes the origin when loaded by ``module:attribute``.
+article; a ``name`` attribute becomes the origin when loaded by ``module:attribute``;
+``for_schema(schema) -> suggester`` lets it follow the store's schema (the gazetteer's
+``nationality_adjectives`` policy).
 
 Nothing here ever downloads. Arabic NER models for spaCy, Stanza and CAMeL Tools are fetched
 by their own download commands, which many users' machines cannot run (ARABIC.md); these
@@ -145,13 +147,21 @@ class GazetteerSuggester:
 
     name = "gazetteer"
 
-    def __init__(self, extra: tuple[str, ...] = ()):
+    def __init__(self, extra: tuple[str, ...] = (), nationality_adjectives: str = "O"):
         self.extra = extra
+        self.nationality_adjectives = nationality_adjectives
         self._gazetteer: Any = None
 
     def with_model(self, path: str) -> GazetteerSuggester:
         """``--model FILE``: an extra gazetteer data file read after the built-in ones."""
-        return GazetteerSuggester((*self.extra, path))
+        return GazetteerSuggester((*self.extra, path), self.nationality_adjectives)
+
+    def for_schema(self, schema: Any) -> GazetteerSuggester:
+        """The same suggester under the schema's ``nationality_adjectives`` policy."""
+        policy = getattr(schema, "nationality_adjectives", "O")
+        out = GazetteerSuggester(self.extra, policy)
+        out._gazetteer = self._gazetteer
+        return out
 
     def prepare(self) -> Any:
         if self._gazetteer is None:
@@ -162,7 +172,8 @@ class GazetteerSuggester:
         return self._gazetteer
 
     def __call__(self, text: str) -> list[Any]:
-        return self.prepare().match(text)  # Match objects carry start/end/label/score/entry
+        # Match objects carry start/end/label/score/entry
+        return self.prepare().match(text, nationality_adjectives=self.nationality_adjectives)
 
 
 gazetteer = GazetteerSuggester()

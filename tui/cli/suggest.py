@@ -113,6 +113,8 @@ def run_suggest(args: argparse.Namespace) -> int:
     suggesters = _suggesters(args)  # before opening anything: a bad name costs nothing
     corpus = Corpus.open(args.corpus or sample_corpus_path())
     schema = Schema.load(args.schema) if getattr(args, "schema", None) else Schema.load(None)
+    suggesters = [(name, fn.for_schema(schema) if callable(getattr(fn, "for_schema", None))
+                   else fn) for name, fn in suggesters]
     store = Store.open(resolve_store_dir(getattr(args, "store", None)), schema,
                        annotator=getattr(args, "annotator", None), require_write=True)
     counts = SuggestCounts()
