@@ -36,7 +36,11 @@ def load_layers(root: Path, schema: Schema, names: list[str] | None = None) -> L
         if not folder.is_dir():
             raise StoreError(f"no layer for annotator {name!r}", root / LAYERS)
         layer = Layer(name)
-        store = Store.open(folder, schema, annotator=name)
+        try:
+            store = Store.open(folder, schema, annotator=name)
+        except StoreError as error:  # a future version, a damaged store file: named, left out
+            out.problems.append(f"layer {name}: {error}")
+            continue
         try:
             out.problems += [str(error) for error in store.errors]
             for article_id in store.article_ids():

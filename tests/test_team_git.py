@@ -103,3 +103,27 @@ def test_team_init_keeps_the_single_annotator_work(tmp_path: Path) -> None:
         assert store.article_ids() == []
     agree = _warraq("agree", "--store", str(tmp_path / "nowhere"))
     assert agree.returncode != 0 and "team store" in agree.stderr
+
+
+def test_bad_layers_are_named_left_out_and_counted(tmp_path: Path) -> None:
+    root = tmp_path / "store"
+    _warraq("team", "init", "--store", str(root), "--annotator", "amal")
+    for name, article_ids in (("amal", ["a1", "a2", "a3"]), ("badr", ["a1", "a2", "a3"])):
+        with Store.open(root, annotator=name) as store:
+            for article_id in article_ids:
+                store.attach(article_id, TEXT, {"title": article_id})
+                store.add_entity(article_id, EntitySpan(*_at("بوتين"), "بوتين", "PERS"))
+    files = sorted((root / "layers" / "badr" / "articles").glob("*.json"))
+    files[0].write_text("{ not json", encoding="utf-8")  # damaged
+    data = json.loads(files[1].read_text(encoding="utf-8"))
+    next(iter(data["article"].values()))["format_version"] = 99  # from a future Warraq
+    files[1].write_text(json.dumps(data), encoding="utf-8")
+    before = {p: p.read_bytes() for p in files}
+    done = _warraq("agree", "--store", str(root), "--format", "json")
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert report["metrics"]["damaged_files"] == 2
+    assert report["pairs"][0]["articles"] == 1  # only the readable article is compared
+    named = [line for line in done.stderr.splitlines() if "left out of agreement" in line]
+    assert len(named) == 2 and all(str(root) in line for line in named), done.stderr
+    assert {p: p.read_bytes() for p in files} == before  # left untouched
