@@ -31,6 +31,7 @@ SUBCOMMANDS: dict[str, str] = {
     "agree": "tui.cli.agree",
     "adjudicate": "tui.cli.adjudicate",
     "serve": "tui.cli.serve",
+    "assign": "tui.cli.assign",
     "evaluate": "tui.cli.evaluate",
 }
 
