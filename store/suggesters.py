@@ -19,7 +19,9 @@ configure a suggester (a model folder, an extra gazetteer file); ``prepare()`` l
 model up front, so a missing library or model is one error before the run, not one per
 article; a ``name`` attribute becomes the origin when loaded by ``module:attribute``;
 ``for_schema(schema) -> suggester`` lets it follow the store's schema (the gazetteer's
-``nationality_adjectives`` policy).
+``nationality_adjectives`` policy); ``for_store(root) -> suggester`` hands it the store
+folder (the ``model`` suggester's trained model lives there), and an ``origin`` attribute,
+read after that, names its suggestions (``model@3``).
 
 Nothing here ever downloads. Arabic NER models for spaCy, Stanza and CAMeL Tools are fetched
 by their own download commands, which many users' machines cannot run (ARABIC.md); these
@@ -49,6 +51,7 @@ BUILTIN: dict[str, str] = {
     "spacy": "store.suggesters:spacy",
     "stanza": "store.suggesters:stanza",
     "camel": "store.suggesters:camel",
+    "model": "store.model_crf:model",
 }
 
 # Model labels → Warraq's default schema labels (ANERcorp/CAMeL, OntoNotes/spaCy, Stanza).

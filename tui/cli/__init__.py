@@ -32,6 +32,7 @@ SUBCOMMANDS: dict[str, str] = {
     "adjudicate": "tui.cli.adjudicate",
     "serve": "tui.cli.serve",
     "assign": "tui.cli.assign",
+    "train": "tui.cli.train",
     "evaluate": "tui.cli.evaluate",
 }
 

@@ -93,6 +93,13 @@ def _suggesters(args: argparse.Namespace) -> list[tuple[str, Any]]:
     return loaded
 
 
+def _for_store(name: str, fn: Any, root: Any) -> tuple[str, Any]:
+    if callable(getattr(fn, "for_store", None)):
+        fn = fn.for_store(root)
+        name = str(getattr(fn, "origin", name))  # e.g. model@3: which model said so
+    return name, fn
+
+
 def _list_suggesters() -> int:
     from store.suggesters import available
 
@@ -117,6 +124,11 @@ def run_suggest(args: argparse.Namespace) -> int:
                    else fn) for name, fn in suggesters]
     store = Store.open(resolve_store_dir(getattr(args, "store", None)), schema,
                        annotator=getattr(args, "annotator", None), require_write=True)
+    try:  # a suggester that needs the store folder (the trained model) gets it now
+        suggesters = [_for_store(name, fn, store.root) for name, fn in suggesters]
+    except WarraqError:
+        store.close()
+        raise
     counts = SuggestCounts()
     for error in corpus.errors:  # articles the corpus could not even index
         counts.failed += 1
