@@ -54,6 +54,9 @@ class _Pending:
 class UndoableStore(StoreFiles):
     """``StoreFiles`` plus the action machinery, undo/redo and batches."""
 
+    # Annotating actions a person made since the store opened (not machine suggestions).
+    human_decisions = 0
+
     def __init__(self, root: Path, schema: Schema, annotator: str):
         super().__init__(root, schema, annotator)
         self._history = History()
@@ -125,9 +128,12 @@ class UndoableStore(StoreFiles):
 
     # ================================================================== batch
     @contextlib.contextmanager
-    def batch(self, description: str = "batch") -> Iterator[None]:
+    def batch(self, description: str = "batch", *, undoable: bool = True) -> Iterator[None]:
         """Group many mutations (an import, a suggestion run) into one write per article
-        and one undo step. Files are written when the block exits, even on error."""
+        and one undo step. Files are written when the block exits, even on error.
+        ``undoable=False`` writes without an undo step: work done *for* the annotator in
+        the background (refreshed model suggestions), which ``u`` must not take back in
+        place of their own last action."""
         if self._batch is not None:
             yield
             return
@@ -139,9 +145,10 @@ class UndoableStore(StoreFiles):
         finally:
             dirty, self._batch = self._batch, None
             pending, self._batch_action = self._batch_action, None
-            self._finish_batch(dirty, pending)
+            self._finish_batch(dirty, pending, record=undoable)
 
-    def _finish_batch(self, dirty: dict[str, StoredArticle], pending: _Pending | None) -> None:
+    def _finish_batch(self, dirty: dict[str, StoredArticle], pending: _Pending | None, *,
+                      record: bool = True) -> None:
         """Write every article the batch touched. An article whose save fails (disk full…)
         gets its batch changes undone in memory and left out of the undo step, so memory and
         the undo stack never claim what the disk does not hold; the first error is raised
@@ -158,7 +165,7 @@ class UndoableStore(StoreFiles):
                 if change.article_id in failed:
                     self._apply_change(dirty[change.article_id], change, change.before)
             changes[:] = [c for c in changes if c.article_id not in failed]
-        if pending is not None and changes:
+        if pending is not None and changes and record:
             ids = pending.action.article_ids
             pending.action.article_id = ids[0] if len(ids) == 1 else None
             self._history.push(pending.action)
@@ -182,6 +189,8 @@ class UndoableStore(StoreFiles):
         # Only a person's work starts an article and credits the annotator: pending
         # suggestions from a gazetteer, a model or an import leave it "new", unclaimed.
         machine_only = _suggestions_only(pending.action.changes)
+        if kind in _ANNOTATING and not machine_only and pending.action.changes:
+            self.human_decisions += 1  # what the app's background retraining counts
         if (kind in _ANNOTATING and art.annotations.status == ArticleStatus.NEW
                 and not machine_only):
             self._change_value(pending, art, "status", ArticleStatus.IN_PROGRESS.value)

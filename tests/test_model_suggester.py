@@ -116,3 +116,49 @@ def test_suggest_without_a_trained_model_says_so(tmp_path: Path) -> None:
     done = subprocess.run(run, cwd=ROOT, capture_output=True, text=True)
     assert done.returncode != 0 and "warraq train" in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
+
+
+async def test_the_app_retrains_in_the_background_and_refreshes_unopened_articles(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import asyncio
+
+    from store.model_crf import load_model as load
+    from tui.app import prepare_app
+    from tui.widgets.status_bar import StatusBar
+
+    root = tmp_path / "store"
+    _store(root)
+    with Store.open(root, annotator="amal") as store:
+        result = train_from_articles(list(training_articles(store)), root, max_iterations=30)
+        model = load(root)
+        assert model is not None and result.version == 1
+        text = "وصل الرئيس ماكرون إلى دمشق اليوم."  # unopened, an old model suggestion
+        store.attach("fresh", text, {"title": "fresh"})
+        store.add_entity("fresh", EntitySpan(11, 17, text[11:17], "ORG", origin="model@1",
+                                             status=SpanStatus.PENDING, score=0.4))
+    monkeypatch.setenv("WARRAQ_RETRAIN_EVERY", "2")
+    app = prepare_app(None, store_dir=str(root), annotator="amal")
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.pause()
+        assert "model@1" in str(app.screen.query_one(StatusBar).model)
+        await pilot.press("enter")  # first sample article
+        await pilot.pause()
+        await pilot.press("1")  # two decisions: PERS on a word, then relabel it GPE
+        await pilot.press("3")
+        await pilot.pause()
+        for _ in range(240):  # the training process runs apart; the app keeps answering
+            await asyncio.sleep(0.25)
+            await pilot.pause()
+            if "model@2" in str(app.screen.query_one(StatusBar).model):
+                break
+        assert "model@2" in str(app.screen.query_one(StatusBar).model)
+        for _ in range(20):  # the refreshed suggestions are applied a few per tick
+            await asyncio.sleep(0.25)
+            spans = app.store.get("fresh").annotations.entities
+            if all(s.origin == "model@2" for s in spans):
+                break
+        spans = app.store.get("fresh").annotations.entities
+        assert spans and all(s.origin == "model@2" for s in spans)
+        # `u` still takes back the person's own last action, not the refresh.
+        last = app.store.undo()
+        assert last is not None and "fresh" not in (last.description or "")

@@ -332,10 +332,12 @@ def test_terminal_answers_name_the_profile() -> None:
 
 def test_an_unnamed_terminal_is_asked_once_and_the_answer_is_used(monkeypatch) -> None:
     import pty
+    import tty
 
     from tui.rtl.terminal_query import ANSWER_VARIABLE, QUERY, identify
 
     parent, child = pty.openpty()
+    tty.setraw(child)  # no echo of the waiting reply back to the "terminal"
     os.write(parent, b"\x1bP>|kitty(0.26.5)\x1b\\\x1b[>1;4000;29c")  # the reply, waiting
     env = {"TERM": "xterm-256color"}
     assert identify(env, child) == "kitty"

@@ -90,6 +90,7 @@ class MainScreen(AnnotatingScreen):
         if app.store is not None:  # follow git pulls and other tools: _watch_store
             self._store_watch = StoreWatch(app)
             self.set_interval(STORE_WATCH_SECONDS, self._watch_store)
+            self._start_retraining(app.store)
         if app.indexing is not None:
             app.indexing.start()
             self._index_timer = self.set_interval(INDEX_PULL_SECONDS, self._pull_index)
@@ -181,6 +182,33 @@ class MainScreen(AnnotatingScreen):
             tags.select_offset(target.start, target.end)
 
     # ------------------------------------------------------------------ store changed on disk
+    def _start_retraining(self, store: Any) -> None:
+        """The learning suggester retrains in a background process every N decisions
+        (tui/services/retraining.py); the status bar shows its held-out F1."""
+        from tui.services.retraining import Retrainer, retrain_every
+
+        every = retrain_every()
+        if every <= 0 or getattr(store, "read_only", False):
+            return
+        self._retrainer = Retrainer(store, every)
+        self._show_model()
+        self.set_interval(1.0, self._tick_model)
+
+    def _show_model(self) -> None:
+        status = self._retrainer.status()
+        self.query_one(StatusBar).model = status.label() if status else ""
+
+    def _tick_model(self) -> None:
+        said = self._retrainer.poll()
+        if said:
+            self._show_model()
+            self.notify(said, timeout=4)
+
+    def on_unmount(self) -> None:
+        retrainer = getattr(self, "_retrainer", None)
+        if retrainer is not None:
+            retrainer.stop()
+
     def _watch_store(self) -> None:
         """The store folder changed under the app (tui/services/store_watch.py): the
         list's rows and the open article follow, with one notice."""

@@ -17,6 +17,7 @@ class StatusBar(Static):
     read_only: reactive[str | None] = reactive(None)
     saved: reactive[str] = reactive("")
     info: reactive[str] = reactive("")
+    model: reactive[str] = reactive("")  # the learning suggester: "model@3 F1 0.82"
 
     def render(self) -> Text:
         text = Text(no_wrap=True, overflow="ellipsis")
@@ -29,6 +30,9 @@ class StatusBar(Static):
         if self.saved:
             text.append("  ")
             text.append(self.saved, style="green")
+        if self.model:
+            text.append("  ")
+            text.append(self.model, style="cyan")
         if self.info:
             text.append("  ")
             text.append(self.info, style="dim")

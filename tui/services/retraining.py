@@ -1,0 +1,158 @@
+"""Retraining the learning suggester behind the app (issue 16), never blocking a keypress.
+
+Every ``every`` human decisions (default 50) the app starts ``warraq train --refresh FILE``
+as a separate *process* (training holds a core for seconds; a thread would hold the
+interpreter lock and stall frames). That process reads the store (the app keeps the write
+lock; reading needs none), trains, reports its held-out F1 in the model's metadata, and
+writes fresh suggestions for the articles nobody has opened yet into FILE. The app polls
+(``poll``, from a timer: a ``Popen.poll`` and a stat, microseconds) and, when the process
+is done, swaps those articles' pending model suggestions a few articles per tick, each one
+store batch, so no frame waits on more than one small write.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from collections import deque
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from store.model_crf import META_FILE, MODEL_DIR, load_meta
+from store.records import EntitySpan, SpanStatus
+
+DEFAULT_EVERY = 50
+ARTICLES_PER_TICK = 5
+EVERY_VARIABLE = "WARRAQ_RETRAIN_EVERY"
+
+
+def retrain_every() -> int:
+    """Decisions between retrainings: ``WARRAQ_RETRAIN_EVERY`` (0 turns it off), else 50."""
+    value = os.environ.get(EVERY_VARIABLE, "").strip()
+    return int(value) if value.isdigit() else DEFAULT_EVERY
+
+
+@dataclass
+class ModelStatus:
+    version: int
+    f1: float | None
+
+    def label(self) -> str:
+        f1 = "—" if self.f1 is None else f"{self.f1:.2f}"
+        return f"model@{self.version} F1 {f1}"
+
+
+class Retrainer:
+    def __init__(self, store: Any, every: int = DEFAULT_EVERY, *,
+                 command: list[str] | None = None) -> None:
+        self.store = store
+        self.every = max(1, every)
+        self._since = getattr(store, "human_decisions", 0)
+        self._process: subprocess.Popen[bytes] | None = None
+        self._refresh_file: Path | None = None
+        self._queue: deque[dict[str, Any]] = deque()
+        self._command = command
+        self.trainings = 0
+
+    # ------------------------------------------------------------------ state
+    def status(self) -> ModelStatus | None:
+        meta = load_meta(Path(self.store.root) / MODEL_DIR / META_FILE)
+        if not meta:
+            return None
+        return ModelStatus(int(meta.get("version", 0)), (meta.get("heldout") or {}).get("f1"))
+
+    @property
+    def running(self) -> bool:
+        return self._process is not None and self._process.poll() is None
+
+    # ------------------------------------------------------------------ the timer's work
+    def poll(self) -> str | None:
+        """One tick: start, finish or apply; returns a message worth showing, if any."""
+        if self._process is not None:
+            code = self._process.poll()
+            if code is None:
+                return None
+            self._process = None
+            if code != 0:
+                return "model training failed (warraq train says why)"
+            self._load_refresh()
+            status = self.status()
+            return f"retrained: {status.label()}" if status else None
+        if self._queue:
+            self._apply_some()
+            return None
+        decisions = getattr(self.store, "human_decisions", 0)
+        if decisions - self._since >= self.every:
+            self._since = decisions
+            self.start()
+            return f"retraining the model on your decisions ({decisions} so far)"
+        return None
+
+    def start(self) -> None:
+        if self.running:
+            return
+        fd, name = tempfile.mkstemp(prefix="warraq-refresh-", suffix=".jsonl")
+        os.close(fd)
+        self._refresh_file = Path(name)
+        command = self._command or [sys.executable, "-m", "tui.cli", "train"]
+        self._process = subprocess.Popen(
+            [*command, "--store", str(self.store.root), "--annotator", self.store.annotator,
+             "--refresh", name],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            start_new_session=True)
+        self.trainings += 1
+
+    def stop(self) -> None:
+        if self._process is not None and self._process.poll() is None:
+            self._process.terminate()
+        self._process = None
+
+    # ------------------------------------------------------------------ refreshed suggestions
+    def _load_refresh(self) -> None:
+        path = self._refresh_file
+        self._refresh_file = None
+        if path is None:
+            return
+        try:
+            with path.open(encoding="utf-8") as fh:
+                for line in fh:
+                    if line.strip():
+                        self._queue.append(json.loads(line))
+        except (OSError, ValueError):
+            pass
+        finally:
+            path.unlink(missing_ok=True)
+
+    def _apply_some(self) -> None:
+        for _ in range(min(ARTICLES_PER_TICK, len(self._queue))):
+            self._apply(self._queue.popleft())
+
+    def _apply(self, record: dict[str, Any]) -> None:
+        """Swap one unopened article's pending model suggestions for the new model's."""
+        article_id, origin = record["id"], record["origin"]
+        art = self.store.get(article_id)
+        if art is None or not art.exists or art.annotations.decided_by_a_person():
+            return  # opened or decided meanwhile: a person's article is left alone
+        old = [e for e in art.annotations.entities
+               if e.status == SpanStatus.PENDING and e.origin.startswith("model@")]
+        taken = {(e.start, e.end, e.label) for e in art.annotations.entities
+                 if e.status != SpanStatus.PENDING or not e.origin.startswith("model@")}
+        new = [(s, e, label, score) for s, e, label, score in record["spans"]
+               if (s, e, label) not in taken]
+        if not old and not new:
+            return
+        decisions = self.store.human_decisions  # machine work: not the person's
+        try:
+            with self.store.batch(f"{origin} suggestions for {article_id}", undoable=False):
+                for span in old:
+                    self.store.remove_entity(article_id, span.id)
+                for start, end, label, score in new:
+                    self.store.add_entity(article_id, EntitySpan(
+                        start, end, art.text[start:end], label, origin=origin,
+                        status=SpanStatus.PENDING, score=score))
+        finally:
+            self.store.human_decisions = decisions
