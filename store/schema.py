@@ -158,6 +158,9 @@ class Schema:
     doc_labels: tuple[DocLabel, ...]
     highlight_categories: tuple[HighlightCategory, ...]
     source: str = "<default>"
+    # Whether entity spans take in their first word's proclitics: "token" (ANERcorp,
+    # Wojood: بالأسد) or "stem" (ACE: الأسد). Applied by store.span_policy.
+    span_boundary: str = "token"
 
     # ------------------------------------------------------------------ loading
     @classmethod
@@ -230,6 +233,8 @@ class Schema:
             "event": [e.to_dict() for e in self.event_types],
             "doc_label": [d.to_dict() for d in self.doc_labels],
             "highlight": [h.to_dict() for h in self.highlight_categories],
+            # Only when not the default, so existing schemas keep their hash.
+            **({"span_boundary": self.span_boundary} if self.span_boundary != "token" else {}),
         }
 
     @cached_property
@@ -352,9 +357,13 @@ class _Builder:
         highlights = self._highlights()
         if not entities:
             raise self.fail("schema defines no [[entity]] types")
+        boundary = self.data.get("span_boundary", "token")
+        if boundary not in ("token", "stem"):
+            raise self.fail(f"span_boundary must be \"token\" or \"stem\", got {boundary!r}",
+                            self._top_line("span_boundary"))
         return Schema(name=name, version=version, entity_types=entities, event_types=events,
                       attributes=attributes, doc_labels=docs, highlight_categories=highlights,
-                      source=self.source)
+                      source=self.source, span_boundary=boundary)
 
     def _top_line(self, key: str) -> int | None:
         for number, line in enumerate(self.lines, 1):
