@@ -189,17 +189,25 @@ def fit_candidates(policy: SpanPolicy, text: str, candidates: Iterable[Candidate
     return out
 
 
-def fit_spans(schema: Any, text: str, spans: Iterable[EntitySpan]) -> list[EntitySpan]:
+def fit_spans(schema: Any, text: str, spans: Iterable[EntitySpan], annotations: Any = None
+              ) -> tuple[list[EntitySpan], int]:
     """Imported suggestions on the schema's span boundaries (``warraq import --as
-    suggestions``); ids are kept, so event arguments still point at them."""
+    suggestions``), and how many were left out because a person already labelled those
+    words (``annotations``: the article's). Ids are kept, so event arguments still point
+    at the spans kept."""
     policy = policy_of(schema)
     is_name = gazetteer_names() if policy.stem else None
+    on_decided = _decided_words(text, annotations) if annotations is not None else None
     out: list[EntitySpan] = []
+    left_out = 0
     for e in spans:
         start, end = policy.fit(text, e.start, e.end, is_name)
+        if on_decided is not None and on_decided(Candidate(start, end, e.label)):
+            left_out += 1
+            continue
         out.append(e if (start, end) == (e.start, e.end)
                    else replace(e, start=start, end=end, text=text[start:end]))
-    return out
+    return out, left_out
 
 
 def _decided_words(text: str, annotations: Any) -> Callable[[Candidate], bool]:

@@ -128,6 +128,19 @@ def test_accepting_a_suggestion_puts_it_on_the_policy_boundaries(tmp_path: Path)
             STEM_SPAN
 
 
+def test_accepting_a_suggestion_never_stacks_a_second_label(tmp_path: Path) -> None:
+    from tui.services.article_session import AnnotationError
+
+    with _store(tmp_path) as store:
+        store.add_entity("a", EntitySpan(*WHOLE, "بالأسد", "PERS"))
+        store.add_entity("a", EntitySpan(*STEM_SPAN, "الأسد", "ORG", origin="model",
+                                         status=SpanStatus.PENDING))
+        with pytest.raises(AnnotationError, match="already accepted"):
+            ArticleSession(store, store.schema, "a", TEXT).accept(*STEM_SPAN)
+        assert [e.label for e in store.annotations("a").entities
+                if e.status == SpanStatus.ACCEPTED] == ["PERS"]
+
+
 # ------------------------------------------------------------------ propagation
 
 
@@ -204,6 +217,14 @@ def test_import_as_suggestions_follows_the_policy(tmp_path: Path) -> None:
     with Store.open(store_dir) as store:
         [span] = store.annotations("x").entities
         assert (span.start, span.end, span.status) == (*WHOLE, SpanStatus.PENDING)
+        store.update_entity("x", span.id, status=SpanStatus.ACCEPTED)
+    # Another label on words a person labelled is not added as a suggestion.
+    record["entities"][0]["label"] = "ORG"
+    path.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert main(["import", str(path), "--format", "jsonl", "--as", "suggestions",
+                 "--store", str(store_dir)]) == 0
+    with Store.open(store_dir) as store:
+        assert [e.label for e in store.annotations("x").entities] == ["PERS"]
 
 
 def _nth(word: str, nth: int) -> tuple[int, int]:

@@ -132,7 +132,8 @@ def merge_doc(store: Any, index: _ArticleIndex, doc: GoldDoc, as_gold: bool, sou
     id_map: dict[str, str] = {}
     entities = placed.annotations.entities
     if not as_gold:  # suggestions follow the schema's span_boundary, like every producer
-        entities = fit_spans(store.schema, placed.text, entities)
+        entities, left_out = fit_spans(store.schema, placed.text, entities, existing)
+        stats.duplicates += left_out
     for e in entities:
         key = (e.start, e.end, e.label)
         if as_gold:

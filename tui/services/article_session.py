@@ -88,8 +88,8 @@ class ArticleSession:
     def _policy_note(self, asked: tuple[int, int], got: tuple[int, int]) -> str:
         if asked == got:
             return ""
-        return (" (whole words: the schema's span_boundary is token)" if not self.policy.stem
-                else " (the clitic left outside: the schema's span_boundary is stem)")
+        return (" (whole words: span_boundary = token)" if not self.policy.stem
+                else " (clitic left out: span_boundary = stem)")
 
     # ------------------------------------------------------------------ reading
     @property
@@ -279,6 +279,12 @@ class ArticleSession:
 
     def accept(self, start: int, end: int) -> str:
         span = self._pending_at(start, end)
+        for other in self.annotations.entities:
+            if (other.status == SpanStatus.ACCEPTED and other.id != span.id and same_stretch(
+                    self.text, (other.start, other.end), (span.start, span.end))):
+                raise AnnotationError(
+                    f"{other.label} «{other.text}» is already accepted on these words: "
+                    f"relabel it with a digit, or reject this {span.label} suggestion (x)")
         done = self.store.update_entity(self.article_id, span.id, **self._accept_changes(span))
         return f"accepted {span.label} «{done.text}»"
 
