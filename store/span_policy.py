@@ -155,3 +155,38 @@ def gazetteer_names(lexicon: Any = None) -> IsName:
 
         lexicon = Gazetteer.default()
     return lambda key: lexicon.lookup(key) is not None
+
+
+def convert_annotations(annotations: Any, text: str, boundary: str,
+                        is_name: IsName | None = None) -> Any:
+    """A copy of an article's annotations with its entity spans on ``boundary``'s
+    convention, for an export whose target expects the other one (``warraq export
+    --span-boundary``). Under ``stem`` a proclitic is cut when the rest is a known name:
+    ``is_name``, else the built-in gazetteer, or another span of the article with that
+    text. Two spans that become one (same offsets and label) are kept once, event
+    arguments pointing at the survivor; the store is not touched."""
+    import copy
+
+    policy = SpanPolicy(boundary)
+    out = copy.deepcopy(annotations)
+    if policy.stem and is_name is None:
+        lexicon = gazetteer_names()
+        seen = {normalize(e.text) for e in out.entities}
+        is_name = lambda key: key in seen or lexicon(key)  # noqa: E731
+    kept: dict[tuple[int, int, str, str], Any] = {}
+    renamed: dict[str, str] = {}
+    entities = []
+    for e in out.entities:
+        e.start, e.end = policy.fit(text, e.start, e.end, is_name)
+        e.text = text[e.start:e.end]
+        key = (e.start, e.end, e.label, str(e.status))
+        if key in kept:
+            renamed[e.id] = kept[key].id
+            continue
+        kept[key] = e
+        entities.append(e)
+    out.entities = entities
+    for event in out.events:
+        for arg in event.arguments:
+            arg.entity_id = renamed.get(arg.entity_id, arg.entity_id)
+    return out

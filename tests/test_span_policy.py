@@ -232,3 +232,28 @@ def _nth(word: str, nth: int) -> tuple[int, int]:
     for _ in range(nth + 1):
         start = TEXT.index(word, start + 1)
     return start, start + len(word)
+
+
+def test_export_converts_to_the_target_convention(tmp_path: Path) -> None:
+    import json
+
+    from tui.cli import main
+
+    store_dir = tmp_path / "store"
+    with Store.open(store_dir, annotator="ann") as store:
+        store.attach("a", TEXT, {"title": "a"})
+        store.add_entity("a", EntitySpan(*WHOLE, "بالأسد", "PERS"))
+        store.add_entity("a", EntitySpan(*_nth("الأسد", 1), "الأسد", "PERS"))
+
+    def exported(*extra: str) -> set[str]:
+        out = tmp_path / "out.jsonl"
+        assert main(["export", "--format", "jsonl", "--store", str(store_dir),
+                     "--out", str(out), *extra]) == 0
+        record = json.loads(out.read_text(encoding="utf-8").splitlines()[0])
+        return {TEXT[e["start"]:e["end"]] for e in record["entities"]}
+
+    assert exported() == {"بالأسد", "الأسد"}  # as stored
+    assert exported("--span-boundary", "stem") == {"الأسد"}  # two spans, one text each
+    assert exported("--span-boundary", "token") == {"بالأسد", "الأسد"}
+    with Store.open(store_dir) as store:  # the store itself is untouched
+        assert {e.text for e in store.annotations("a").entities} == {"بالأسد", "الأسد"}
