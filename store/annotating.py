@@ -88,11 +88,24 @@ class AnnotatingStore(UndoableStore):
             if "status" not in changes:
                 rec.status = SpanStatus.ACCEPTED
         rec.status = SpanStatus(rec.status)
+        if "annotator" not in changes and self._decides(old, rec, boundary_or_label):
+            rec.annotator = self.annotator
         rec.modified = now_iso()
         if changes.get("stale") is None and boundary_or_label:
             rec.stale = None
         return self._save_edit("update_entity", art, "entities", entity_id, rec,
                                f"edit {rec.label} «{rec.text}»")
+
+    @staticmethod
+    def _decides(old: dict[str, Any], rec: EntitySpan, boundary_or_label: bool) -> bool:
+        """Whether this edit is a person's decision on a suggestion (accept, reject,
+        relabel, re-bound), so its author is recorded: a suggestion has none of its own,
+        and ``warraq stats`` credits accepted spans to their ``annotator``. A human span
+        keeps the person who made it; it only gains one when it had none."""
+        status_changed = str(old.get("status", SpanStatus.ACCEPTED)) != str(rec.status)
+        if not (status_changed or boundary_or_label) or rec.status == SpanStatus.PENDING:
+            return False
+        return old.get("origin", HUMAN) != HUMAN or not old.get("annotator")
 
     def remove_entity(self, article_id: str, entity_id: str) -> None:
         """Remove an entity and every event argument that points to it (one action)."""

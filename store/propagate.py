@@ -20,8 +20,8 @@ Decisions and their provenance:
   decided span's id); a pending suggestion already on that stretch (same words, clitics
   aside) is decided instead of duplicated — relabelled and re-bounded when it said
   otherwise, its own guess kept as ``original`` — and nothing is stacked on a stretch a
-  human already labelled. New spans follow the decided span's boundary convention (whole
-  token, or stem only). One undo step (``store.batch``).
+  human already labelled. New spans follow the schema's ``span_boundary`` (whole token, or
+  stem only; ``store.span_policy``). One undo step (``store.batch``).
 * across the corpus (:func:`propagate_to_corpus`): *pending* suggestions with origin
   ``propagation``, to be reviewed like any other suggestion; one write per article.
 * a rejection (:func:`reject_in_article`): the pending suggestions of the same form and
@@ -42,6 +42,7 @@ from typing import Any
 from store.arabic import normalize, split_proclitics, tokenize
 from store.errors import WarraqError
 from store.records import EntitySpan, SpanStatus
+from store.span_policy import policy_of, same_stretch, strippable
 from store.suggest import Candidate, SeenSpans, SuggestCounts, add_pending
 
 ORIGIN_IN_ARTICLE = "human-propagated"
@@ -68,9 +69,7 @@ def _lexicon(lexicon: Any) -> Any:
     return lexicon
 
 
-def _strippable(prefix: str) -> bool:
-    """A proclitic reading the matcher may strip: never one ending in the article."""
-    return bool(prefix) and not (prefix.endswith("ال") or prefix.endswith("لل"))
+_strippable = strippable  # a proclitic the matcher may strip: never one ending in the article
 
 
 # --------------------------------------------------------------------------- forms
@@ -194,18 +193,6 @@ def mentions_in_article(
 # --------------------------------------------------------------------------- in an article
 
 
-def same_stretch(text: str, a: tuple[int, int], b: tuple[int, int]) -> bool:
-    """Whether two spans mark the same words: equal, or differing only by proclitics at the
-    start of the first token (``بالأسد`` 13–19 and ``الأسد`` 14–19). Two such spans are one
-    mention under two boundary conventions, never a nesting."""
-    if a == b:
-        return True
-    if a[1] != b[1] or a[0] >= b[1] or b[0] >= a[1]:
-        return False
-    gap = text[min(a[0], b[0]):max(a[0], b[0])]
-    return len(gap) <= 3 and gap.isalpha()
-
-
 def _blocked(annotations: Any, text: str, start: int, end: int, label: str) -> bool:
     """A human already decided this place: an accepted span of the label covers it, or an
     accepted span of any label sits on the same stretch (same words, clitics aside)."""
@@ -217,12 +204,6 @@ def _blocked(annotations: Any, text: str, start: int, end: int, label: str) -> b
         if same_stretch(text, (e.start, e.end), (start, end)):
             return True
     return False
-
-
-def _stem_only(text: str, span: EntitySpan) -> bool:
-    """The decided span leaves a proclitic of its token outside (``ب`` of ``بالأسد``): the
-    stem convention (ACE) rather than the whole token (ANERcorp, Wojood)."""
-    return span.start > 0 and text[span.start - 1].isalpha()
 
 
 def _stem_start(text: str, start: int, end: int, decided_text: str) -> int:
@@ -243,8 +224,9 @@ def propagate_in_article(store: Any, article_id: str, text: str, decided: Entity
 
     A mention already carrying pending suggestions is decided, not stacked on: the first
     suggestion on that stretch takes the decision's label and boundaries (what it said is
-    kept as its ``original``), the others there are rejected. New spans follow the decided
-    span's boundary convention: stem only when it left its proclitic out."""
+    kept as its ``original``), the others there are rejected. New spans follow the schema's
+    ``span_boundary`` (store/span_policy.py): whole tokens, or the stem without its
+    proclitics."""
     store.attach(article_id, text)
     annotations = store.annotations(article_id)
     seen = SeenSpans(annotations)
@@ -252,7 +234,7 @@ def propagate_in_article(store: Any, article_id: str, text: str, decided: Entity
     todo: list[tuple[str, Any]] = []
     known = [e.text for e in annotations.entities
              if e.status == SpanStatus.ACCEPTED and e.label == decided.label]
-    stem_only = _stem_only(text, decided)
+    stem_only = policy_of(getattr(store, "schema", None)).stem
     for start, end in mentions_in_article(text, decided.text, lexicon=lexicon, known=known,
                                           exclude={(decided.start, decided.end)}):
         if stem_only:
@@ -396,6 +378,8 @@ def _propagate_one(store: Any, article_id: str, article: Any, decided: EntitySpa
     # all would otherwise stack contradictions there.
     pending = [(p.start, p.end) for p in annotations.entities
                if p.status == SpanStatus.PENDING]
+    if policy_of(getattr(store, "schema", None)).stem:
+        mentions = [(_stem_start(text, s, e, decided.text), e) for s, e in mentions]
     candidates = [
         Candidate(s, e, decided.label, None, {"propagated_from": decided.id})
         for s, e in mentions if not _blocked(annotations, text, s, e, decided.label)

@@ -164,6 +164,9 @@ class Schema:
     # How suggesters treat nationality adjectives (السوري، الروسية): "O" leaves them out, as
     # the NORP guideline says; "NORP" suggests them. Group nouns (السوريون) are NORP either way.
     nationality_adjectives: str = "O"
+    # Whether entity spans take in their first word's proclitics: "token" (ANERcorp,
+    # Wojood: بالأسد) or "stem" (ACE: الأسد). Applied by store.span_policy.
+    span_boundary: str = "token"
 
     # ------------------------------------------------------------------ loading
     @classmethod
@@ -239,6 +242,8 @@ class Schema:
             # only when not the default, so existing stores keep their schema hash
             **({"nationality_adjectives": self.nationality_adjectives}
                if self.nationality_adjectives != "O" else {}),
+            # Only when not the default, so existing schemas keep their hash.
+            **({"span_boundary": self.span_boundary} if self.span_boundary != "token" else {}),
         }
 
     @cached_property
@@ -365,9 +370,14 @@ class _Builder:
         if adjectives not in NATIONALITY_POLICIES:
             raise self.fail(f"nationality_adjectives must be \"O\" or \"NORP\", got "
                             f"{adjectives!r}", self._top_line("nationality_adjectives"))
+        boundary = self.data.get("span_boundary", "token")
+        if boundary not in ("token", "stem"):
+            raise self.fail(f"span_boundary must be \"token\" or \"stem\", got {boundary!r}",
+                            self._top_line("span_boundary"))
         return Schema(name=name, version=version, entity_types=entities, event_types=events,
                       attributes=attributes, doc_labels=docs, highlight_categories=highlights,
-                      source=self.source, nationality_adjectives=adjectives)
+                      source=self.source, nationality_adjectives=adjectives,
+                      span_boundary=boundary)
 
     def _top_line(self, key: str) -> int | None:
         for number, line in enumerate(self.lines, 1):

@@ -11,12 +11,14 @@ through :class:`SeenSpans`, so the rule lives in one place.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol, TypeVar
 
+from store.arabic import normalize
 from store.errors import SuggesterError
 from store.gazetteer import Gazetteer, Match
 from store.records import EntitySpan, SpanStatus
+from store.span_policy import IsName, SpanPolicy, gazetteer_names, policy_of, same_stretch
 
 ORIGIN = "gazetteer"
 
@@ -142,7 +144,15 @@ def add_pending(
     """
     counts = counts if counts is not None else SuggestCounts()
     labels = set(store.schema.entity_labels) if store.schema is not None else None
-    fresh = fresh_candidates(candidates, store.annotations(article_id), labels, counts)
+    annotations = store.annotations(article_id)
+    fitted = fit_candidates(policy_of(store.schema), text, candidates)
+    on_decided = _decided_words(text, annotations)
+    fresh = []
+    for c in fresh_candidates(fitted, annotations, labels, counts):
+        if on_decided(c):
+            counts.already += 1
+        else:
+            fresh.append(c)
     added: list[EntitySpan] = []
     if fresh:
         with store.batch(f"{origin} suggestions for {article_id}"):
@@ -157,6 +167,59 @@ def add_pending(
                 ))
     counts.added += len(added)
     return added
+
+
+def fit_candidates(policy: SpanPolicy, text: str, candidates: Iterable[Candidate],
+                   is_name: IsName | None = None) -> list[Candidate]:
+    """The candidates on the schema's span boundaries (store/span_policy.py). Under
+    ``stem`` a proclitic is cut when the rest is the candidate's gazetteer ``entry`` or a
+    name ``is_name`` knows (the built-in gazetteer by default, loaded only then)."""
+    if policy.stem and is_name is None:
+        is_name = gazetteer_names()
+    out: list[Candidate] = []
+    for c in candidates:
+        names = is_name
+        entry = c.extra.get("entry") if policy.stem else None
+        if isinstance(entry, str) and is_name is not None:
+            key, known = normalize(entry), is_name
+            names = lambda k, key=key, known=known: k == key or known(k)  # noqa: E731
+        start, end = policy.fit(text, c.start, c.end, names)
+        out.append(c if (start, end) == (c.start, c.end) else Candidate(
+            start, end, c.label, c.score, c.extra))
+    return out
+
+
+def fit_spans(schema: Any, text: str, spans: Iterable[EntitySpan], annotations: Any = None
+              ) -> tuple[list[EntitySpan], int]:
+    """Imported suggestions on the schema's span boundaries (``warraq import --as
+    suggestions``), and how many were left out because a person already labelled those
+    words (``annotations``: the article's). Ids are kept, so event arguments still point
+    at the spans kept."""
+    policy = policy_of(schema)
+    is_name = gazetteer_names() if policy.stem else None
+    on_decided = _decided_words(text, annotations) if annotations is not None else None
+    out: list[EntitySpan] = []
+    left_out = 0
+    for e in spans:
+        start, end = policy.fit(text, e.start, e.end, is_name)
+        if on_decided is not None and on_decided(Candidate(start, end, e.label)):
+            left_out += 1
+            continue
+        out.append(e if (start, end) == (e.start, e.end)
+                   else replace(e, start=start, end=end, text=text[start:end]))
+    return out, left_out
+
+
+def _decided_words(text: str, annotations: Any) -> Callable[[Candidate], bool]:
+    """Whether a candidate lies on words a person already labelled (same words, clitics
+    aside, any label): suggesting there again would only invite a contradiction. Accepted
+    spans are indexed by their end, which two spans on the same stretch share."""
+    ends: dict[int, list[tuple[int, int]]] = {}
+    for e in annotations.entities:
+        if e.status == SpanStatus.ACCEPTED:
+            ends.setdefault(e.end, []).append((e.start, e.end))
+    return lambda c: any(same_stretch(text, span, (c.start, c.end))
+                         for span in ends.get(c.end, ()))
 
 
 def suggest_article(

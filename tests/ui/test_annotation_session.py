@@ -62,8 +62,19 @@ async def test_label_relabel_nest_delete_undo_redo(make_app, tmp_path):
         assert len(store_at(tmp_path).annotations(FIRST).entities) == 2
 
 
-async def test_trim_a_clitic_for_a_stem_only_span(make_app):
-    app = make_app()
+def _stem_schema(tmp_path) -> str:
+    """The default schema with ``span_boundary = "stem"`` (ACE's convention)."""
+    from importlib import resources
+
+    text = resources.files("store").joinpath("data/schema.toml").read_text(encoding="utf-8")
+    path = tmp_path / "stem.toml"
+    path.write_text(text.replace('span_boundary = "token"', 'span_boundary = "stem"'),
+                    encoding="utf-8")
+    return str(path)
+
+
+async def test_trim_a_clitic_for_a_stem_only_span(make_app, tmp_path):
+    app = make_app(schema_path=_stem_schema(tmp_path))
     async with app.run_test(size=(140, 40)) as pilot:
         reader = await open_first(pilot)
         # Third word of the title is بالأسد: select it and trim the proclitic ب and ال.
@@ -77,6 +88,25 @@ async def test_trim_a_clitic_for_a_stem_only_span(make_app):
         # ] on the span (no selection) moves its end one character in, { grows it back.
         await pilot.press("left_curly_bracket")
         assert app.store.annotations(FIRST).entities[0].text == "بالأسد"
+
+
+async def test_whole_token_policy_keeps_the_clitic_whatever_the_trim(make_app):
+    """Default schema (span_boundary = "token", as ANERcorp and Wojood): a trimmed
+    selection still gives the whole word, and trims on a span move by whole words."""
+    app = make_app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        reader = await open_first(pilot)
+        await pilot.press("left", "left", "v", "left_square_bracket", "1")
+        spans = app.store.annotations(FIRST).entities
+        assert [(s.text, s.label) for s in spans] == [("بالأسد", "PERS")]
+        # { on the span grows it by the previous word, [ trims it back.
+        await pilot.press("left_curly_bracket")
+        assert app.store.annotations(FIRST).entities[0].text == "مرحباً بالأسد"
+        await pilot.press("left_square_bracket")
+        assert app.store.annotations(FIRST).entities[0].text == "بالأسد"
+        await pilot.press("left_square_bracket")  # would empty it: refused, nothing changes
+        assert app.store.annotations(FIRST).entities[0].text == "بالأسد"
+        assert reader.selection is None
 
 
 async def test_highlight_with_note_and_document_labels(make_app):
@@ -105,7 +135,7 @@ async def test_event_with_arguments_from_the_keyboard(make_app):
     async with app.run_test(size=(140, 40)) as pilot:
         reader = await open_first(pilot)
         await pilot.press("1")  # بوتين PERS
-        await pilot.press("left", "left", "v", "left_square_bracket", "1")  # الأسد PERS
+        await pilot.press("left", "left", "1")  # بالأسد PERS: whole word (span_boundary)
         # The verb of the first body sentence: بدأت. Move to it and make an event.
         doc = reader.doc
         body = doc.paragraphs[2][0]
@@ -131,7 +161,7 @@ async def test_event_with_arguments_from_the_keyboard(make_app):
         )
         by_id = {e.id: e.text for e in app.store.annotations(FIRST).entities}
         roles = {a.role: by_id[a.entity_id] for a in event.arguments}
-        assert roles == {"SOURCE": "بوتين", "TARGET": "الأسد"}
+        assert roles == {"SOURCE": "بوتين", "TARGET": "بالأسد"}
         # The tagging pane lists the event with its codes and role links.
         items = app.screen.query_one(TagList).items
         assert any(i.kind == "event" and "CAMEO 040" in i.detail and "SOURCE=بوتين" in i.detail

@@ -58,10 +58,28 @@ class TestHelp:
         assert snap_compare(app, terminal_size=SIZE, press=["enter", "question_mark"])
 
 
+@pytest.fixture
+def stem_app(monkeypatch, tmp_path):
+    """The app on the default schema with ``span_boundary = "stem"``, so a trimmed
+    selection (``v [``) makes a stem-only span inside a word."""
+    from importlib import resources
+
+    text = resources.files("store").joinpath("data/schema.toml").read_text(encoding="utf-8")
+    schema = tmp_path / "stem.toml"
+    schema.write_text(text.replace('span_boundary = "token"', 'span_boundary = "stem"'),
+                      encoding="utf-8")
+    monkeypatch.setattr("tui.screens.annotating.clock", lambda: "12:00:00")
+    shutil.rmtree(STORE, ignore_errors=True)
+    yield prepare_app(None, store_dir=str(STORE), annotator="tester", schema_path=str(schema))
+    shutil.rmtree(STORE, ignore_errors=True)
+
+
 class TestAnnotatedReader:
-    def test_annotated_article(self, snap_compare, app) -> None:
-        """Accepted spans (label colours), a nested span (underlined), a pending suggestion
-        (italic, underlined, no background), a highlight and the tagging pane."""
+    def test_annotated_article(self, snap_compare, stem_app) -> None:
+        """Accepted spans (label colours), a nested span (underlined), a stem-only span
+        inside a word, a pending suggestion (italic, underlined, no background), a highlight
+        and the tagging pane."""
+        app = stem_app
 
         async def annotate(pilot) -> None:
             from store.records import EntitySpan, SpanStatus

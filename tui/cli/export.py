@@ -27,6 +27,7 @@ from store.formats import doccano, labelstudio, spacy_docbin
 from store.formats.common import TAGSETS, ExportOptions, GoldDoc, parse_statuses, progress_iter
 from store.formats.registry import FORMATS
 from store.records import ArticleStatus
+from store.span_policy import convert_annotations
 from tui.cli.options import add_store_options, open_store, progress_enabled
 from tui.cli.output import for_terminal
 from tui.rtl.glyphs import warn
@@ -60,6 +61,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     exp.add_argument("--layer", metavar="NAME",
                      help="in a team store, the layer to export (default: the curated layer "
                      "when adjudication made one, else your own)")
+    exp.add_argument("--span-boundary", choices=("token", "stem"), default=None,
+                     help="write entity spans as whole tokens or stems (default: as stored,"
+                          " i.e. the schema's span_boundary)")
     exp.add_argument("--skip-damaged", action="store_true",
                      help="export the readable articles when some store files are damaged "
                      "(each is still named on stderr); without it a damaged file stops the "
@@ -244,8 +248,11 @@ def run_export(args: argparse.Namespace) -> int:
                     counted["left_out"] += 1
                     continue
                 counted["articles"] += 1
+                annotations = art.annotations
+                if getattr(args, "span_boundary", None):  # store/span_policy.py
+                    annotations = convert_annotations(annotations, art.text, args.span_boundary)
                 yield GoldDoc(id=art.id, text=art.text, meta=dict(art.meta or {}),
-                              annotations=art.annotations)
+                              annotations=annotations)
 
         out = Path(args.out) if args.out else None
         n = export_docs(docs(), args.format, out, options, offsets=args.offsets,

@@ -27,7 +27,7 @@ from store.formats.common import (
 )
 from store.formats.registry import FORMATS
 from store.records import HUMAN, EntitySpan, SpanStatus
-from store.suggest import SeenSpans
+from store.suggest import SeenSpans, fit_spans
 from tui.cli.options import EXIT_PARTIAL, add_store_options, open_store, progress_enabled
 from tui.rtl.glyphs import warn
 
@@ -130,7 +130,11 @@ def merge_doc(store: Any, index: _ArticleIndex, doc: GoldDoc, as_gold: bool, sou
     # corrected a suggestion away from is decided too and never comes back.
     decided = SeenSpans(existing)
     id_map: dict[str, str] = {}
-    for e in placed.annotations.entities:
+    entities = placed.annotations.entities
+    if not as_gold:  # suggestions follow the schema's span_boundary, like every producer
+        entities, left_out = fit_spans(store.schema, placed.text, entities, existing)
+        stats.duplicates += left_out
+    for e in entities:
         key = (e.start, e.end, e.label)
         if as_gold:
             status, origin = e.status, e.origin

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from store.errors import StoreError
-from store.propagate import same_stretch
 from store.records import (
     HUMAN,
     ArticleAnnotations,
@@ -24,6 +23,7 @@ from store.records import (
     SpanStatus,
 )
 from store.schema import Schema
+from store.span_policy import IsName, SpanPolicy, gazetteer_names, policy_of, same_stretch
 
 
 @dataclass(frozen=True)
@@ -64,6 +64,32 @@ class ArticleSession:
         self.schema = schema
         self.article_id = article_id
         self.text = text
+        self.policy: SpanPolicy = policy_of(schema)
+        self._lexicon_names: IsName | None = None
+
+    # ------------------------------------------------------------------ span policy
+    def _is_name(self, key: str) -> bool:
+        """Under the stem policy: the names a proclitic may be cut from — the article's
+        accepted spans, then the built-in gazetteer (loaded on first use)."""
+        from store.arabic import normalize
+
+        if any(normalize(e.text) == key for e in self.annotations.entities
+               if e.status == SpanStatus.ACCEPTED):
+            return True
+        if self._lexicon_names is None:
+            self._lexicon_names = gazetteer_names()
+        return self._lexicon_names(key)
+
+    def fit(self, start: int, end: int) -> tuple[int, int]:
+        """The schema's ``span_boundary`` applied to a span a person made."""
+        return self.policy.fit(self.text, start, end,
+                               self._is_name if self.policy.stem else None)
+
+    def _policy_note(self, asked: tuple[int, int], got: tuple[int, int]) -> str:
+        if asked == got:
+            return ""
+        return (" (whole words: span_boundary = token)" if not self.policy.stem
+                else " (clitic left out: span_boundary = stem)")
 
     # ------------------------------------------------------------------ reading
     @property
@@ -205,9 +231,32 @@ class ArticleSession:
             existing = covering[0] if covering else None
         if existing is not None:
             return self._relabel(existing, label)
+        asked = (start, end)
+        start, end = self.fit(start, end)
+        note = self._policy_note(asked, (start, end))
+        # Never a second span on the same words (clitics aside): decide the one there.
+        there = self.exact_entity(start, end) or self._on_stretch(start, end)
+        if there is not None:
+            if (there.start, there.end) != (start, end):
+                return self._rebound(there, label, start, end) + note
+            return self._relabel(there, label) + note
         span = EntitySpan(start=start, end=end, text=self.text[start:end], label=label)
         self.store.add_entity(self.article_id, span)
-        return f"{label} «{span.text}»"
+        return f"{label} «{span.text}»{note}"
+
+    def _on_stretch(self, start: int, end: int) -> EntitySpan | None:
+        for e in self.annotations.entities:
+            if e.status != SpanStatus.REJECTED and same_stretch(
+                    self.text, (e.start, e.end), (start, end)):
+                return e
+        return None
+
+    def _rebound(self, span: EntitySpan, label: str, start: int, end: int) -> str:
+        """Move a span on the same words to the policy's boundaries with the label given
+        (a suggestion: a correction, its original kept)."""
+        self.store.update_entity(self.article_id, span.id, label=label, start=start, end=end,
+                                 status=SpanStatus.ACCEPTED)
+        return f"{label} «{self.text[start:end]}»"
 
     def _relabel(self, span: EntitySpan, label: str) -> str:
         changes: dict[str, Any] = {"label": label}
@@ -219,10 +268,25 @@ class ArticleSession:
         verb = "corrected" if span.status == SpanStatus.PENDING else "relabelled"
         return f"{verb} «{span.text}» → {label}"
 
+    def _accept_changes(self, span: EntitySpan) -> dict[str, Any]:
+        """Accepting a suggestion also puts it on the policy's boundaries (a suggestion
+        from before the policy, or from a source with another convention)."""
+        changes: dict[str, Any] = {"status": SpanStatus.ACCEPTED}
+        start, end = self.fit(span.start, span.end)
+        if (start, end) != (span.start, span.end):
+            changes.update(start=start, end=end)
+        return changes
+
     def accept(self, start: int, end: int) -> str:
         span = self._pending_at(start, end)
-        self.store.update_entity(self.article_id, span.id, status=SpanStatus.ACCEPTED)
-        return f"accepted {span.label} «{span.text}»"
+        for other in self.annotations.entities:
+            if (other.status == SpanStatus.ACCEPTED and other.id != span.id and same_stretch(
+                    self.text, (other.start, other.end), (span.start, span.end))):
+                raise AnnotationError(
+                    f"{other.label} «{other.text}» is already accepted on these words: "
+                    f"relabel it with a digit, or reject this {span.label} suggestion (x)")
+        done = self.store.update_entity(self.article_id, span.id, **self._accept_changes(span))
+        return f"accepted {span.label} «{done.text}»"
 
     def reject(self, start: int, end: int) -> str:
         span = self._pending_at(start, end)
@@ -255,7 +319,7 @@ class ArticleSession:
             with self.store.batch(f"accept {len(chosen)} suggestions"):
                 for span in chosen:
                     self.store.update_entity(self.article_id, span.id,
-                                             status=SpanStatus.ACCEPTED)
+                                             **self._accept_changes(span))
         said = f"accepted {len(chosen)} suggestions"
         if held:
             said += (f"; {held} left pending: another decision is on the same words "
@@ -263,9 +327,16 @@ class ArticleSession:
         return said
 
     def adjust(self, entity: EntitySpan, d_start: int, d_end: int) -> str:
+        """A trim of the span under the cursor: one character under the stem policy, one
+        whole word under the token policy."""
         start, end = entity.start + d_start, entity.end + d_end
         if not 0 <= start < end <= len(self.text):
             raise AnnotationError("a span cannot be empty or leave the text")
+        start, end = self.policy.step(self.text, entity.start, entity.end, d_start, d_end)
+        if (start, end) == (entity.start, entity.end):
+            raise AnnotationError(
+                "the span cannot move that way: it would be empty, start or end on a space"
+                + (", or cut a word (span_boundary = token)" if not self.policy.stem else ""))
         self.store.update_entity(self.article_id, entity.id, start=start, end=end)
         return f"{entity.label} «{self.text[start:end]}»"
 
