@@ -50,6 +50,8 @@ class PaneItem:
     colour: str
     text: str
     detail: str = ""
+    status: str = ""  # entities: accepted / pending; "" for other kinds
+    origin: str = ""  # entities: who or what made the span (an annotator, gazetteer…)
 
 
 class AnnotationError(Exception):
@@ -122,7 +124,8 @@ class ArticleSession:
                 detail = "stale: text changed"
             items.append(
                 PaneItem(span.start, span.end, "suggestion" if pending else "entity", span.id,
-                         span.label, self.colour_of(span.label), span.text, detail)
+                         span.label, self.colour_of(span.label), span.text, detail,
+                         str(span.status), span.origin)
             )
         for mark in ann.highlights:
             items.append(
@@ -266,6 +269,8 @@ class ArticleSession:
         start, end = entity.start + d_start, entity.end + d_end
         if not 0 <= start < end <= len(self.text):
             raise AnnotationError("a span cannot be empty or leave the text")
+        if self.text[start].isspace() or self.text[end - 1].isspace():
+            raise AnnotationError("a span cannot start or end with a space")
         self.store.update_entity(self.article_id, entity.id, start=start, end=end)
         return f"{entity.label} «{self.text[start:end]}»"
 
