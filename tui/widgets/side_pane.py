@@ -414,3 +414,6 @@ class SidePane(Vertical):
             start, end, text, selection = card._target
             card.show(start, end, text, selection=selection,
                       spans=spans_under(items, start, end))
+            tags = self.query_one(TagList)
+            if not tags.has_focus:
+                tags.select_offset(start, end)
