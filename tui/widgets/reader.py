@@ -29,6 +29,7 @@ from tui.rtl import navigation
 from tui.rtl.document import SPACER, DocumentLayout
 from tui.rtl.layout import BaseDirection
 from tui.services.article_session import Decoration
+from tui.widgets.reader_trims import bad_bounds, kept_trims
 
 
 @dataclass(frozen=True)
@@ -392,22 +393,9 @@ class Reader(ScrollView, can_focus=True):
         return min(self._anchor, self._word), max(self._anchor, self._word)
 
     def _keep_trims(self, old_edges: tuple[int, int] | None) -> None:
-        """After the cursor moved: a trim stays on its edge while that edge's word stays
-        (extending a ``v [`` selection keeps the clitic out); a trim whose word is no
-        longer the edge is dropped, and said, never silently."""
-        if self._trim == (0, 0):
-            return
-        new_edges = self._edge_words()
-        if old_edges is None or new_edges is None:
-            self._trim = (0, 0)
-            return
-        start_trim, end_trim = self._trim
-        dropped = []
-        if start_trim and new_edges[0] != old_edges[0]:
-            start_trim, dropped = 0, [*dropped, "start"]
-        if end_trim and new_edges[1] != old_edges[1]:
-            end_trim, dropped = 0, [*dropped, "end"]
-        self._trim = (start_trim, end_trim)
+        """After the cursor moved: trims on edges that stayed are kept; one dropped is
+        said, never silent (reader_trims.kept_trims)."""
+        self._trim, dropped = kept_trims(self._trim, old_edges, self._edge_words())
         if dropped:
             self.notify(f"Trim of the selection's {' and '.join(dropped)} dropped: that edge "
                         "moved to another word ([ ] { } trim again).", timeout=4)
@@ -530,13 +518,10 @@ class Reader(ScrollView, can_focus=True):
         a = self.doc.words[self._anchor] if self.doc else (0, 0)
         b = self.doc.words[self._word] if self.doc else (0, 0)
         start, end = min(a[0], b[0]) + start_trim, max(a[1], b[1]) + end_trim
-        if start >= end or start < 0 or end > len(self.text):
+        problem = bad_bounds(self.text, start, end)
+        if problem is not None:
             self.app.bell()
-            return
-        if self.text[start].isspace() or self.text[end - 1].isspace():
-            self.app.bell()
-            self.notify("A span cannot start or end with a space.", severity="warning",
-                        timeout=3)
+            self.notify(problem[0].upper() + problem[1:] + ".", severity="warning", timeout=3)
             return
         self._trim = (start_trim, end_trim)
         self._refresh_rows(set(self._rows_of(before)) | set(self._rows_of(self.selection)))
