@@ -114,7 +114,8 @@ class TargetCard(Widget):
     of re-laying out the screen on every keypress."""
 
     DEFAULT_CSS = f"""
-    TargetCard {{ height: {3 + TARGET_SPAN_ROWS}; }}
+    TargetCard {{ height: 5; }}
+    TargetCard.-shown {{ height: {3 + TARGET_SPAN_ROWS}; }}
     """
 
     def __init__(self, *, bidi: str = "app", **kwargs: Any) -> None:
@@ -127,10 +128,12 @@ class TargetCard(Widget):
              spans: list[PaneItem] | None = None) -> None:
         self._target = (start, end, text, selection)
         self.spans = list(spans or [])
+        self.set_class(True, "-shown")  # a layout change only the first time
         self.refresh()
 
     def clear(self) -> None:
         self._target = None
+        self.set_class(False, "-shown")
         self.refresh()
 
     def render(self) -> RenderableType:
