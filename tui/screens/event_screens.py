@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from rich.console import Group, RenderableType
+from rich.padding import Padding
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -58,8 +59,8 @@ def _label_prompt(kind: EntityType) -> RenderableType:
     head.append(kind.title, style="dim")
     if not kind.description:
         return head
-    return Group(head, VisualText("  " + kind.description, "italic",
-                                  base=BaseDirection.LTR, align_rtl=False))
+    return Group(head, Padding(VisualText(kind.description, "italic", base=BaseDirection.LTR,
+                                          align_rtl=False), (0, 0, 0, 2)))
 
 
 class ChoicePicker(WarraqModal[str | None]):

@@ -9,6 +9,7 @@ and Arabic text goes through the RTL layout engine (VisualText).
 from __future__ import annotations
 
 from rich.console import Group, RenderableType
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -22,8 +23,10 @@ from tui.rtl.visual_text import VisualText, visual_line
 from tui.screens.modal import WarraqModal
 
 
-def _prose(text: str) -> VisualText:
-    return VisualText(text, base=BaseDirection.LTR, align_rtl=False)
+def _prose(text: str) -> Padding:
+    """A description: mixed Latin and Arabic laid out by the RTL engine, indented."""
+    return Padding(VisualText(text.strip(), base=BaseDirection.LTR, align_rtl=False),
+                   (0, 0, 0, 3))
 
 
 def guideline_renderables(schema: Schema) -> list[RenderableType]:
