@@ -383,6 +383,7 @@ class EventEditor(WarraqModal[None]):
             return f"{role} filled" + (f" · ⚠ {problem}" if problem else "")
 
         self._role = None
+        self.query_one("#entity-filter", Input).value = ""  # the next role starts unfiltered
         self._change(fill)
         if problem and self.is_attached:
             self.notify(f"{problem}: filled anyway (backspace on the role empties it)",
