@@ -99,7 +99,8 @@ async def test_side_pane_lists_every_span_under_the_cursor(make_app):
         assert [(s.label, s.status, s.origin) for s in card.spans] == [
             ("PERS", "accepted", "human")]
         shown = "".join(strip.text for strip in card.render_lines(card.region.reset_offset))
-        assert "PERS" in shown and "accepted" in shown
+        assert "PERS" in shown and "accepted" in shown and "by tester" in shown
+        assert card.spans[0].annotator == "tester"
         reader.move_to_offset(start)
         await settle(pilot)
         assert [(s.label, s.status, s.origin) for s in card.spans] == [

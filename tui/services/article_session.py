@@ -51,7 +51,8 @@ class PaneItem:
     text: str
     detail: str = ""
     status: str = ""  # entities: accepted / pending; "" for other kinds
-    origin: str = ""  # entities: who or what made the span (an annotator, gazetteer…)
+    origin: str = ""  # entities: what made the span (human, gazetteer, an import…)
+    annotator: str = ""  # entities: who made or last decided it, where recorded
 
 
 class AnnotationError(Exception):
@@ -125,7 +126,7 @@ class ArticleSession:
             items.append(
                 PaneItem(span.start, span.end, "suggestion" if pending else "entity", span.id,
                          span.label, self.colour_of(span.label), span.text, detail,
-                         str(span.status), span.origin)
+                         str(span.status), span.origin, span.annotator or "")
             )
         for mark in ann.highlights:
             items.append(

@@ -94,8 +94,15 @@ def span_line(item: PaneItem) -> Text:
     line.append(f"{item.label:<6} ", style=f"bold {item.colour}")
     if item.kind in ("entity", "suggestion"):
         line.append(item.status or ("pending" if item.kind == "suggestion" else "accepted"))
-        if item.origin:
-            line.append(f" · {printable(item.origin)}", style="dim")
+        # Who: the annotator where recorded ("by ana"); the origin where it is not a
+        # person's own span (gazetteer, an import, propagation).
+        source = [printable(item.origin)] if item.origin and item.origin != "human" else []
+        if item.annotator:
+            source.append(f"by {printable(item.annotator)}")
+        elif not source and item.origin:
+            source.append(printable(item.origin))
+        if source:
+            line.append(f" {' '.join(source)}", style="dim")
         if item.detail and item.kind == "entity":
             line.append(f" · {visual_line(item.detail, 30)}", style="dim")
         if item.text:
