@@ -288,3 +288,16 @@ async def test_guideline_view_from_the_reader_and_in_help(make_app):
         # The help lists the reader's keys (scrolled: look at its table, not the screen).
         assert any(b.key == "G" and b.description == "Guidelines"
                    for b in _bindings_of(type(app.screen.focused_widget)))
+
+
+async def test_guideline_view_from_the_command_palette(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_first(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Guidelines")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, GuidelineScreen)
