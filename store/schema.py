@@ -167,6 +167,9 @@ class Schema:
     # Whether entity spans take in their first word's proclitics: "token" (ANERcorp,
     # Wojood: بالأسد) or "stem" (ACE: الأسد). Applied by store.span_policy.
     span_boundary: str = "token"
+    # Event role → the entity labels that may fill it (``[role_types]``): the event editor
+    # warns when a filler's label is not among them. A role not listed takes any label.
+    role_types: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     # ------------------------------------------------------------------ loading
     @classmethod
@@ -216,6 +219,11 @@ class Schema:
     def entity_for_key(self, key: str) -> EntityType | None:
         return next((e for e in self.entity_types if e.key == key), None)
 
+    def role_fits(self, role: str, label: str) -> bool:
+        """Whether an entity labelled ``label`` may fill ``role`` (unlisted roles: any)."""
+        allowed = self.role_types.get(role)
+        return allowed is None or label in allowed
+
     @property
     def entity_labels(self) -> list[str]:
         return [e.name for e in self.entity_types]
@@ -244,6 +252,8 @@ class Schema:
                if self.nationality_adjectives != "O" else {}),
             # Only when not the default, so existing schemas keep their hash.
             **({"span_boundary": self.span_boundary} if self.span_boundary != "token" else {}),
+            **({"role_types": {k: list(v) for k, v in self.role_types.items()}}
+               if self.role_types else {}),
         }
 
     @cached_property
@@ -377,7 +387,31 @@ class _Builder:
         return Schema(name=name, version=version, entity_types=entities, event_types=events,
                       attributes=attributes, doc_labels=docs, highlight_categories=highlights,
                       source=self.source, nationality_adjectives=adjectives,
-                      span_boundary=boundary)
+                      span_boundary=boundary,
+                      role_types=self._role_types(entities, events))
+
+    def _role_types(self, entities: tuple[EntityType, ...],
+                    events: tuple[EventType, ...]) -> dict[str, tuple[str, ...]]:
+        """``[role_types]``: ROLE = ["LABEL", …]; every role and label must exist."""
+        table = self.data.get("role_types", {})
+        if not isinstance(table, dict):
+            raise self.fail("'role_types' must be a table of ROLE = [labels]",
+                            self._top_line("role_types"))
+        labels = {e.name for e in entities}
+        roles = {r for e in events for r in e.roles}
+        out: dict[str, tuple[str, ...]] = {}
+        for role, allowed in table.items():
+            line = self._top_line(role)
+            if role not in roles:
+                raise self.fail(f"[role_types] names unknown role {role!r}", line)
+            if not isinstance(allowed, list) or not all(isinstance(x, str) for x in allowed):
+                raise self.fail(f"[role_types] {role}: must be a list of entity labels", line)
+            unknown = [x for x in allowed if x not in labels]
+            if unknown:
+                raise self.fail(f"[role_types] {role}: unknown entity label {unknown[0]!r}",
+                                line)
+            out[role] = tuple(allowed)
+        return out
 
     def _top_line(self, key: str) -> int | None:
         for number, line in enumerate(self.lines, 1):

@@ -45,6 +45,8 @@ class WarraqCommands(Provider):
             ("Mark article done", "d", partial(main.action_mark, "done")),
             ("Skip article", "s", partial(main.action_mark, "skipped")),
             ("Help: keys of the current pane", "?", main.action_help),
+            ("Guidelines: what each label covers (the schema's descriptions)", "G",
+             main.action_guidelines),
         ]
         for status in STATUS_FILTERS:
             name = "all articles" if status is None else STATUS_NAMES[status]

@@ -96,3 +96,19 @@ class TestAnnotatedReader:
             await pilot.pause()
 
         assert snap_compare(app, terminal_size=(140, 36), run_before=annotate)
+
+
+class TestPickers:
+    def test_label_picker_with_guidelines(self, snap_compare, app) -> None:
+        """`l`: each label with its schema guideline, the filter box showing its text."""
+        assert snap_compare(app, terminal_size=SIZE, press=["enter", "l", "P"])
+
+    def test_event_role_picker_type_warning(self, snap_compare, app) -> None:
+        """The event editor on PLACE: one row per entity, the filter box, a ⚠ on PERS."""
+        assert snap_compare(app, terminal_size=SIZE,
+                            press=["enter", "1", "e", "enter", "down", "down", "enter"])
+
+
+class TestGuidelines:
+    def test_guideline_view(self, snap_compare, app) -> None:
+        assert snap_compare(app, terminal_size=SIZE, press=["enter", "G"])

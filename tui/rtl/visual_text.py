@@ -65,3 +65,17 @@ def visual_line(text: str, width: int, *, mode: str = "app") -> str:
     if line.cell_width >= width:
         shown = shown[1:] if at_left else shown[:-1]
     return "…" + shown if at_left else shown + "…"
+
+
+def visual_lines(text: str, width: int, *, mode: str = "app",
+                 base: BaseDirection | None = None) -> list[str]:
+    """``text`` wrapped at ``width`` cells by the layout engine, each line in visual order,
+    first line first. Wrapping text that is already in visual order (as Rich or an
+    OptionList would) puts an Arabic paragraph's lines in the wrong order; this does not."""
+    if width < 1 or not text:
+        return []
+    base = base or article_direction(text)
+    out: list[str] = []
+    for paragraph in text.split("\n"):
+        out.extend(line.text for line in layout_paragraph(paragraph, width, base, mode))
+    return out

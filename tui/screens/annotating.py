@@ -131,7 +131,7 @@ class AnnotatingScreen(Screen[None]):
         target: Span | None = event.target
         reader = event.reader
         action, arg = event.action, event.arg
-        if target is None and action not in ("accept_all", "next_pending"):
+        if target is None and action not in ("accept_all", "next_pending", "guidelines"):
             return
         if self._stale(event.article_id):
             return
@@ -181,6 +181,16 @@ class AnnotatingScreen(Screen[None]):
             self._act(lambda s: self._propagate(s, target))
         elif action == "reject_all_alike":
             self._act(lambda s: self._reject_alike(s, target))
+        elif action == "guidelines":
+            self.action_guidelines()
+
+    def action_guidelines(self) -> None:
+        """The schema's label descriptions and role types (``G``, or the palette)."""
+        from store.schema import Schema
+        from tui.screens.guidelines_screen import GuidelineScreen  # loads on first use
+
+        store = self.warraq.store
+        self.app.push_screen(GuidelineScreen(store.schema if store else Schema.default()))
 
     @staticmethod
     def _cycle_category(session: ArticleSession, target: Span) -> str:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from rich.console import Group, RenderableType
+from rich.padding import Padding
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -17,18 +19,23 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from store.records import EntitySpan, Event, SpanStatus
-from store.schema import EventType, Schema
-from tui.rtl.visual_text import visual_line
+from store.records import Event
+from store.schema import EntityType, EventType, Schema
+from tui.rtl.layout import BaseDirection
+from tui.rtl.visual_text import VisualText, visual_line
 from tui.screens.modal import WarraqModal
 from tui.services.article_session import AnnotationError, ArticleSession
+from tui.services.role_choices import EntityChoice, entity_choices, filter_choices, misfit
 
 # Runs one change of the open article through the main screen (saved at once, repainted,
 # an error shown as one line and never raised); returns whether it was saved.
 Act = Callable[[Callable[[ArticleSession], str]], bool]
 
 
-def _event_prompt(kind: EventType) -> Text:
+def _event_prompt(kind: EventType) -> RenderableType:
+    """Name and codes, then the example triggers laid out by the RTL engine at whatever
+    width the list has: an OptionList wrapping an already reordered line would put an
+    Arabic paragraph's lines in the wrong order."""
     text = Text()
     text.append(f"{kind.name:<16}", style="bold")
     codes = []
@@ -37,10 +44,23 @@ def _event_prompt(kind: EventType) -> Text:
     if kind.cameo:
         codes.append(f"CAMEO {kind.cameo}")
     text.append(" · ".join(codes), style="dim")
-    if kind.triggers:
-        text.append("  ")
-        text.append(visual_line("، ".join(kind.triggers[:3]), 28), style="italic")
-    return text
+    if not kind.triggers:
+        return text
+    return Group(text, VisualText("، ".join(kind.triggers[:3]), "italic",
+                                  base=BaseDirection.RTL))
+
+
+def _label_prompt(kind: EntityType) -> RenderableType:
+    """Key, name and title, then the schema's guideline for the label (what goes inside
+    the span and what stays out), laid out for mixed Latin and Arabic."""
+    head = Text()
+    head.append(f"{kind.key or ' '} ", style="bold cyan")
+    head.append(f"{kind.name:<8}", style=f"bold {kind.colour}")
+    head.append(kind.title, style="dim")
+    if not kind.description:
+        return head
+    return Group(head, Padding(VisualText(kind.description, "italic", base=BaseDirection.LTR,
+                                          align_rtl=False), (0, 0, 0, 2)))
 
 
 class ChoicePicker(WarraqModal[str | None]):
@@ -57,11 +77,13 @@ class ChoicePicker(WarraqModal[str | None]):
     ChoicePicker > Vertical {
         width: 76; max-width: 95%; height: 24; border: round $accent; background: $surface;
     }
-    ChoicePicker Input { border: none; height: 1; margin: 0 1; }
+    ChoicePicker #filter, ChoicePicker #filter:focus {
+        border: none; height: 1; margin: 0 1; padding: 0 1; background: $boost;
+    }
     ChoicePicker OptionList { height: 1fr; border: none; }
     """
 
-    def __init__(self, heading: Text, choices: list[tuple[str, Text, str]],
+    def __init__(self, heading: Text, choices: list[tuple[str, RenderableType, str]],
                  current: str | None = None, placeholder: str = "type to filter…") -> None:
         super().__init__()
         self.heading = heading
@@ -131,13 +153,10 @@ def EventTypePicker(schema: Schema, trigger: str, current: str | None = None) ->
 
 def LabelPicker(schema: Schema, target: str) -> ChoicePicker:
     """Every entity type, including those without a digit key."""
-    choices = []
-    for kind in schema.entity_types:
-        prompt = Text()
-        prompt.append(f"{kind.key or ' '} ", style="bold cyan")
-        prompt.append(f"{kind.name:<8}", style=f"bold {kind.colour}")
-        prompt.append(kind.title, style="dim")
-        choices.append((kind.name, prompt, f"{kind.name} {kind.title} {kind.title_ar or ''}"))
+    choices: list[tuple[str, RenderableType, str]] = [
+        (kind.name, _label_prompt(kind), f"{kind.name} {kind.title} {kind.title_ar or ''}")
+        for kind in schema.entity_types
+    ]
     heading = Text.assemble(("Label ", "dim"), (visual_line(target, 40), "bold"))
     return ChoicePicker(heading, choices, None, "type to filter entity types…")
 
@@ -145,9 +164,12 @@ def LabelPicker(schema: Schema, target: str) -> ChoicePicker:
 class EventEditor(WarraqModal[None]):
     """Fill an event's roles with the article's entities and set its attributes.
 
-    Left: the roles and attributes; right: the article's entities in reading order. Enter on
-    a role jumps to the entities; enter on an entity fills the role; backspace empties a
-    role; enter on an attribute cycles its value; ``t`` changes the event type.
+    Left: the roles and attributes; right: the article's entities, one row per entity with
+    its mentions counted (the mention nearest the trigger fills the role), and a filter
+    box above them. Enter on a role goes to the filter: type to narrow the entities, arrows
+    move, enter fills the role. Backspace empties a role; enter on an attribute cycles its
+    value; ``t`` changes the event type. A filler whose label does not fit the role (the
+    schema's ``[role_types]``) is marked and said, not refused: the annotator decides.
 
     Each change goes through ``act`` (the main screen's way of running an annotation
     action), so a save that fails (a read-only store, a full disk) is one line in a
@@ -159,6 +181,8 @@ class EventEditor(WarraqModal[None]):
         Binding("tab", "switch", "Roles ⇄ entities", show=False),
         Binding("backspace,delete", "clear_role", "Empty role"),
         Binding("t", "change_type", "Type"),
+        Binding("down", "move_entity(1)", "Down", show=False),
+        Binding("up", "move_entity(-1)", "Up", show=False),
     ]
 
     DEFAULT_CSS = """
@@ -168,8 +192,13 @@ class EventEditor(WarraqModal[None]):
     }
     EventEditor #head { height: auto; padding: 0 1; }
     EventEditor Horizontal { height: 1fr; }
+    EventEditor #entity-side { width: 1fr; height: 1fr; }
+    EventEditor #entity-filter, EventEditor #entity-filter:focus {
+        border: none; height: 1; margin: 0 1; padding: 0 1; background: $boost;
+    }
     EventEditor OptionList { width: 1fr; height: 1fr; border: round $panel-lighten-2; }
     EventEditor OptionList:focus { border: round $accent; }
+    EventEditor #warning { height: 1; color: $text-warning; padding: 0 1; }
     EventEditor #keys { height: 1; color: $text-muted; padding: 0 1; }
     """
 
@@ -181,6 +210,7 @@ class EventEditor(WarraqModal[None]):
         self.act = act
         self.show_offset = show_offset  # the reader behind follows the entity browsed
         self._role: str | None = None
+        self._shown: list[EntityChoice] = []  # the entity rows, in list order
 
     @property
     def event(self) -> Event:
@@ -200,19 +230,22 @@ class EventEditor(WarraqModal[None]):
             yield Static(id="head")
             with Horizontal():
                 yield OptionList(id="roles")
-                yield OptionList(id="entities")
-            yield Static("enter: choose · tab: switch lists · backspace: empty role · "
-                         "t: type · esc: done", id="keys")
+                with Vertical(id="entity-side"):
+                    yield Input(placeholder="type to filter entities…", id="entity-filter")
+                    yield OptionList(id="entities")
+            yield Static("", id="warning")
+            yield Static("enter: choose · type: filter · tab: switch lists · "
+                         "backspace: empty role · t: type · esc: done", id="keys")
 
     def on_mount(self) -> None:
         self._refresh()
         self.query_one("#roles", OptionList).focus()
 
-    def _entities(self) -> list[EntitySpan]:
-        return sorted(
-            (e for e in self.session.annotations.entities if e.status != SpanStatus.REJECTED),
-            key=lambda e: (e.start, e.end),
-        )
+    def _choices(self, trigger_start: int) -> list[EntityChoice]:
+        return entity_choices(self.session.annotations.entities, trigger_start)
+
+    def _current_role(self) -> str | None:
+        return self._role or self._highlighted_role()
 
     def _refresh(self) -> None:
         try:
@@ -220,7 +253,8 @@ class EventEditor(WarraqModal[None]):
         except AnnotationError:  # the event is gone (undone behind the dialog)
             self.dismiss(None)
             return
-        kind = self.session.schema.event(event.type)
+        schema = self.session.schema
+        kind = schema.event(event.type)
         head = Text()
         head.append(f"{event.type}  ", style="bold")
         head.append(visual_line(event.trigger_text, 30), style="bold magenta")
@@ -240,28 +274,68 @@ class EventEditor(WarraqModal[None]):
             if filler is not None:
                 prompt.append(visual_line(filler.text, 24))
                 prompt.append(f"  {filler.label}", style="dim")
+                if misfit(schema, role, filler.label):
+                    prompt.append("  ⚠ type", style="bold yellow")
             else:
                 prompt.append("—", style="dim")
             roles.add_option(Option(prompt, id=f"role:{role}"))
-        for name, attribute in self.session.schema.attributes.items():
+        for name, attribute in schema.attributes.items():
             value = event.attributes.get(name, attribute.default)
             prompt = Text(f"{name:<12}", style="italic")
             prompt.append(str(value))
             roles.add_option(Option(prompt, id=f"attr:{name}"))
         if roles.option_count:
             roles.highlighted = min(keep or 0, roles.option_count - 1)
+        self._fill_entities()
 
+    def _fill_entities(self) -> None:
+        """The entity rows for the filter's text, marked where they misfit the role."""
+        try:
+            event = self.event
+        except AnnotationError:
+            return
+        schema = self.session.schema
+        role = self._current_role()
+        query = self.query_one("#entity-filter", Input).value
+        self._shown = filter_choices(self._choices(event.trigger_start), query)
         entities = self.query_one("#entities", OptionList)
-        keep_entity = entities.highlighted
+        keep = entities.highlighted
         entities.clear_options()
-        for span in self._entities():
-            prompt = Text(f"{span.label:<6}", style="bold")
-            prompt.append(visual_line(span.text, 34))
-            if span.status == SpanStatus.PENDING:
+        for choice in self._shown:
+            prompt = Text(f"{choice.label:<6}", style="bold")
+            prompt.append(visual_line(choice.text, 30))
+            if choice.mentions > 1:
+                prompt.append(f"  ×{choice.mentions}", style="dim")
+            if choice.pending:
                 prompt.append("  (suggestion)", style="dim italic")
-            entities.add_option(Option(prompt, id=span.id))
+            if role is not None and misfit(schema, role, choice.label):
+                prompt.append("  ⚠", style="bold yellow")
+            entities.add_option(Option(prompt, id=choice.span_id))
         if entities.option_count:
-            entities.highlighted = min(keep_entity or 0, entities.option_count - 1)
+            entities.highlighted = min(keep or 0, entities.option_count - 1)
+        self._show_warning()
+
+    def _show_warning(self) -> None:
+        """The warning line: what the highlighted entity would be in the current role."""
+        role = self._current_role()
+        entities = self.query_one("#entities", OptionList)
+        said = ""
+        if role is not None and entities.highlighted is not None and self._shown:
+            choice = self._shown[min(entities.highlighted, len(self._shown) - 1)]
+            problem = misfit(self.session.schema, role, choice.label)
+            said = f"⚠ {problem}" if problem else ""
+        self.query_one("#warning", Static).update(said)
+
+    @on(Input.Changed, "#entity-filter")
+    def _filtered(self) -> None:
+        if self.accepting:
+            self._fill_entities()
+
+    @on(Input.Submitted, "#entity-filter")
+    def _filter_submitted(self) -> None:
+        entities = self.query_one("#entities", OptionList)
+        if entities.highlighted is not None and self._shown:
+            self._fill_role(self._shown[entities.highlighted])
 
     @on(OptionList.OptionSelected, "#roles")
     def _role_chosen(self, event: OptionList.OptionSelected) -> None:
@@ -272,27 +346,50 @@ class EventEditor(WarraqModal[None]):
             self._change(lambda s: f"{name}: {s.cycle_attribute(self.event_id, name)}")
             return
         self._role = name
-        self.query_one("#entities", OptionList).focus()
+        box = self.query_one("#entity-filter", Input)
+        box.value = ""
+        self._fill_entities()
+        box.focus()
+
+    @on(OptionList.OptionHighlighted, "#roles")
+    def _role_browsed(self) -> None:
+        if self.accepting and self._role is None:
+            self._fill_entities()
 
     @on(OptionList.OptionHighlighted, "#entities")
     def _entity_browsed(self, event: OptionList.OptionHighlighted) -> None:
         # Jumping between entities shows each one in the reader behind the dialog.
         if not self.accepting:
             return
-        span = next((e for e in self._entities() if e.id == event.option.id), None)
-        if span is not None:
-            self.show_offset(span.start)
+        choice = next((c for c in self._shown if c.span_id == event.option.id), None)
+        if choice is not None:
+            self.show_offset(choice.start)
+        self._show_warning()
 
     @on(OptionList.OptionSelected, "#entities")
     def _entity_chosen(self, event: OptionList.OptionSelected) -> None:
-        role = self._role or self._highlighted_role()
+        choice = next((c for c in self._shown if c.span_id == event.option.id), None)
+        if choice is not None:
+            self._fill_role(choice)
+
+    def _fill_role(self, choice: EntityChoice) -> None:
+        role = self._current_role()
         if role is None or not self.accepting:
             return
-        entity_id = event.option.id
-        self._change(lambda s: (s.set_argument(self.event_id, role, entity_id),
-                                f"{role} filled")[1])
+        problem = misfit(self.session.schema, role, choice.label)
+
+        def fill(session: ArticleSession) -> str:
+            session.set_argument(self.event_id, role, choice.span_id)
+            return f"{role} filled" + (f" · ⚠ {problem}" if problem else "")
+
         self._role = None
-        self.query_one("#roles", OptionList).focus()
+        self.query_one("#entity-filter", Input).value = ""  # the next role starts unfiltered
+        self._change(fill)
+        if problem and self.is_attached:
+            self.notify(f"{problem}: filled anyway (backspace on the role empties it)",
+                        severity="warning", timeout=5)
+        if self.is_attached and not self._answered:
+            self.query_one("#roles", OptionList).focus()
 
     def _highlighted_role(self) -> str | None:
         roles = self.query_one("#roles", OptionList)
@@ -300,6 +397,13 @@ class EventEditor(WarraqModal[None]):
             return None
         kind, _, name = (roles.get_option_at_index(roles.highlighted).id or "").partition(":")
         return name if kind == "role" else None
+
+    def action_move_entity(self, delta: int) -> None:
+        """Arrows in the filter box move the entity list (the lists move themselves)."""
+        entities = self.query_one("#entities", OptionList)
+        if entities.option_count:
+            current = entities.highlighted or 0
+            entities.highlighted = max(0, min(entities.option_count - 1, current + delta))
 
     def action_clear_role(self) -> None:
         role = self._highlighted_role()
@@ -309,8 +413,11 @@ class EventEditor(WarraqModal[None]):
 
     def action_switch(self) -> None:
         roles = self.query_one("#roles", OptionList)
-        entities = self.query_one("#entities", OptionList)
-        (entities if roles.has_focus else roles).focus()
+        if roles.has_focus:
+            self.query_one("#entity-filter", Input).focus()
+        else:
+            self._role = None
+            roles.focus()
 
     def action_change_type(self) -> None:
         def chosen(event_type: str | None) -> None:

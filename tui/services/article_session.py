@@ -50,6 +50,9 @@ class PaneItem:
     colour: str
     text: str
     detail: str = ""
+    status: str = ""  # entities: accepted / pending; "" for other kinds
+    origin: str = ""  # entities: what made the span (human, gazetteer, an import…)
+    annotator: str = ""  # entities: who made or last decided it, where recorded
 
 
 class AnnotationError(Exception):
@@ -148,7 +151,8 @@ class ArticleSession:
                 detail = "stale: text changed"
             items.append(
                 PaneItem(span.start, span.end, "suggestion" if pending else "entity", span.id,
-                         span.label, self.colour_of(span.label), span.text, detail)
+                         span.label, self.colour_of(span.label), span.text, detail,
+                         str(span.status), span.origin, span.annotator or "")
             )
         for mark in ann.highlights:
             items.append(
@@ -337,6 +341,8 @@ class ArticleSession:
             raise AnnotationError(
                 "the span cannot move that way: it would be empty, start or end on a space"
                 + (", or cut a word (span_boundary = token)" if not self.policy.stem else ""))
+        if self.text[start].isspace() or self.text[end - 1].isspace():
+            raise AnnotationError("a span cannot start or end with a space")
         self.store.update_entity(self.article_id, entity.id, start=start, end=end)
         return f"{entity.label} «{self.text[start:end]}»"
 

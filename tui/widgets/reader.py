@@ -29,6 +29,7 @@ from tui.rtl import navigation
 from tui.rtl.document import SPACER, DocumentLayout
 from tui.rtl.layout import BaseDirection
 from tui.services.article_session import Decoration
+from tui.widgets.reader_trims import bad_bounds, kept_trims
 
 
 @dataclass(frozen=True)
@@ -76,11 +77,13 @@ class Reader(ScrollView, can_focus=True):
         Binding("comma", "annotate('next_pending',-1)", "Prev suggestion", show=False),
         Binding("P", "annotate('propagate')", "Propagate", show=False),
         Binding("delete,backspace", "annotate('delete')", "Remove", show=False),
+        Binding("G", "annotate('guidelines')", "Guidelines", show=False),
     ]
 
     COMPONENT_CLASSES = {
         "reader--title",
         "reader--cursor",
+        "reader--cursor-on-span",
         "reader--selection",
         "reader--control",
         "reader--stale",
@@ -90,6 +93,7 @@ class Reader(ScrollView, can_focus=True):
     Reader { background: $surface; padding: 0 1; }
     Reader > .reader--title { text-style: bold; color: $text-accent; }
     Reader > .reader--cursor { background: $accent 45%; text-style: bold; }
+    Reader > .reader--cursor-on-span { text-style: bold underline; }
     Reader > .reader--selection { background: $primary 55%; }
     Reader > .reader--control { color: $text-warning; text-style: dim; }
     """
@@ -306,7 +310,8 @@ class Reader(ScrollView, can_focus=True):
         key_sel = None
         if selection and selection.start < doc_row.end and selection.end > doc_row.start:
             key_sel = (max(selection.start, doc_row.start), min(selection.end, doc_row.end))
-        key = (row, self.doc.width, key_word, key_sel, self._deco_version)
+        key = (row, self.doc.width, key_word, key_sel, self._anchor is not None,
+               self._deco_version)
         strip = self._line_cache.get(key)
         if strip is None:
             strip = self._render_row(
@@ -329,6 +334,10 @@ class Reader(ScrollView, can_focus=True):
         if doc_row.para == self._title_para:
             text_style = base_style + self.get_component_rich_style("reader--title")
         cursor_style = self.get_component_rich_style("reader--cursor")
+        # On a span or inside a selection the cursor keeps the colour under it (the label,
+        # the selection, a trimmed letter left out of it) and only underlines and bolds.
+        cursor_on_span = self.get_component_rich_style("reader--cursor-on-span").without_color
+        selecting = self._anchor is not None
         selection_style = self.get_component_rich_style("reader--selection")
         control_style = self.get_component_rich_style("reader--control")
 
@@ -347,7 +356,8 @@ class Reader(ScrollView, can_focus=True):
             if selection is not None and a < selection.end and selection.start < b:
                 style = style + selection_style
             if word is not None and a < word.end and word.start < b and not glyph.isspace():
-                style = style + cursor_style
+                on_span = selecting or any(d.start < b and a < d.end for d in decos)
+                style = style + (cursor_on_span if on_span else cursor_style)
             if style != run_style and run_text:
                 segments.append(Segment("".join(run_text), run_style))
                 run_text = []
@@ -366,14 +376,29 @@ class Reader(ScrollView, can_focus=True):
             return
         if extend and self._anchor is None:
             self._anchor = self._word
-        self._trim = (0, 0)
+        old_edges = self._edge_words()
         old_rows = set(self._rows_of(self.word_span)) | set(self._rows_of(self.selection))
         self._word = max(0, min(index, len(self.doc.words) - 1))
+        self._keep_trims(old_edges)
         new_rows = set(self._rows_of(self.word_span)) | set(self._rows_of(self.selection))
         self._scroll_cursor_into_view()
         self._refresh_rows(old_rows | new_rows)
         if notify:
             self._post_cursor()
+
+    def _edge_words(self) -> tuple[int, int] | None:
+        """The words at the selection's start and end (None without a selection)."""
+        if self._anchor is None:
+            return None
+        return min(self._anchor, self._word), max(self._anchor, self._word)
+
+    def _keep_trims(self, old_edges: tuple[int, int] | None) -> None:
+        """After the cursor moved: trims on edges that stayed are kept; one dropped is
+        said, never silent (reader_trims.kept_trims)."""
+        self._trim, dropped = kept_trims(self._trim, old_edges, self._edge_words())
+        if dropped:
+            self.notify(f"Trim of the selection's {' and '.join(dropped)} dropped: that edge "
+                        "moved to another word ([ ] { } trim again).", timeout=4)
 
     def _refresh_rows(self, rows: set[int]) -> None:
         if not rows:
@@ -493,8 +518,10 @@ class Reader(ScrollView, can_focus=True):
         a = self.doc.words[self._anchor] if self.doc else (0, 0)
         b = self.doc.words[self._word] if self.doc else (0, 0)
         start, end = min(a[0], b[0]) + start_trim, max(a[1], b[1]) + end_trim
-        if start >= end or start < 0 or end > len(self.text):
+        problem = bad_bounds(self.text, start, end)
+        if problem is not None:
             self.app.bell()
+            self.notify(problem[0].upper() + problem[1:] + ".", severity="warning", timeout=3)
             return
         self._trim = (start_trim, end_trim)
         self._refresh_rows(set(self._rows_of(before)) | set(self._rows_of(self.selection)))

@@ -76,25 +76,71 @@ class ArticleCard(Static):
         return Group(*parts)
 
 
-class TargetCard(Widget):
-    """The word or selection under the cursor. Fixed height, so following the cursor only
-    repaints these few lines instead of re-laying out the screen on every keypress."""
+TARGET_SPAN_ROWS = 4  # rows for the spans under the cursor; more are counted
 
-    DEFAULT_CSS = """
-    TargetCard { height: 5; }
+
+def spans_under(items: list[PaneItem], start: int, end: int) -> list[PaneItem]:
+    """The annotations overlapping [start, end), outermost first (as they nest)."""
+    found = [i for i in items if i.start < max(end, start + 1) and start < i.end]
+    found.sort(key=lambda i: (i.start, -(i.end - i.start)))
+    return found
+
+
+def span_line(item: PaneItem) -> Text:
+    """One annotation under the cursor: its kind mark and label in the label's colour,
+    then what an annotator needs to trust it: status and origin, or the note/roles."""
+    line = Text(no_wrap=True, overflow="ellipsis")
+    line.append(f"{KIND_MARK.get(item.kind, '·')} ", style=item.colour)
+    line.append(f"{item.label:<6} ", style=f"bold {item.colour}")
+    if item.kind in ("entity", "suggestion"):
+        line.append(item.status or ("pending" if item.kind == "suggestion" else "accepted"))
+        # Who: the annotator where recorded ("by ana"); the origin where it is not a
+        # person's own span (gazetteer, an import, propagation).
+        source = [printable(item.origin)] if item.origin and item.origin != "human" else []
+        if item.annotator:
+            source.append(f"by {printable(item.annotator)}")
+        elif not source and item.origin:
+            source.append(printable(item.origin))
+        if source:
+            line.append(f" {' '.join(source)}", style="dim")
+        if item.detail and item.kind == "entity":
+            line.append(f" · {visual_line(item.detail, 30)}", style="dim")
+        if item.text:
+            line.append(f" «{visual_line(item.text, 16)}»", style="dim")
+    else:
+        kind = {"highlight": "highlight", "event": "event"}.get(item.kind, item.kind)
+        line.append(kind)
+        if item.detail:
+            line.append(f" · {visual_line(item.detail, 30)}", style="dim")
+    return line
+
+
+class TargetCard(Widget):
+    """The word or selection under the cursor and every annotation on it (label, status,
+    origin). Fixed height, so following the cursor only repaints these few lines instead
+    of re-laying out the screen on every keypress."""
+
+    DEFAULT_CSS = f"""
+    TargetCard {{ height: 5; }}
+    TargetCard.-shown {{ height: {3 + TARGET_SPAN_ROWS}; }}
     """
 
     def __init__(self, *, bidi: str = "app", **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.bidi = bidi
         self._target: tuple[int, int, str, bool] | None = None
+        self.spans: list[PaneItem] = []
 
-    def show(self, start: int, end: int, text: str, *, selection: bool) -> None:
+    def show(self, start: int, end: int, text: str, *, selection: bool,
+             spans: list[PaneItem] | None = None) -> None:
         self._target = (start, end, text, selection)
+        self.spans = list(spans or [])
+        self.set_class(True, "-shown")  # a layout change only the first time
         self.refresh()
 
     def clear(self) -> None:
         self._target = None
+        self.set_class(False, "-shown")
         self.refresh()
 
     def render(self) -> RenderableType:
@@ -102,10 +148,20 @@ class TargetCard(Widget):
             return Text("")
         start, end, text, selection = self._target
         heading = "selection" if selection else "word"
-        return Group(
+        parts: list[RenderableType] = [
             Text(f"{heading} {start}–{end}", style="dim"),
-            VisualText(text, "bold", mode=self.bidi),
-        )
+            VisualText(visual_line(text, 40, mode=self.bidi) if len(text) > 40 else text,
+                       "bold", mode=self.bidi),
+        ]
+        shown = self.spans
+        if len(shown) > TARGET_SPAN_ROWS:
+            shown = shown[: TARGET_SPAN_ROWS - 1]
+        parts.extend(span_line(item) for item in shown)
+        if len(shown) < len(self.spans):
+            parts.append(Text(f"+{len(self.spans) - len(shown)} more", style="dim"))
+        if not self.spans:
+            parts.append(Text("no annotation here", style="dim italic"))
+        return Group(*parts)
 
 
 class DocLabels(Widget):
@@ -273,17 +329,31 @@ class TagList(ScrollView, can_focus=True):
                 self.post_message(self.Moved(self.items[index], self.article_id))
 
     def select_offset(self, start: int, end: int) -> None:
-        """Highlight the innermost annotation under the reader's cursor, quietly."""
+        """Follow the reader's cursor, quietly: highlight the innermost annotation under
+        it; with none there, no row is highlighted (a highlight left on a span the cursor
+        has left says the wrong thing) and the list scrolls to the next annotation."""
         best: int | None = None
         best_length = 0
+        following: int | None = None
         for index, item in enumerate(self.items):
             if item.start >= end:
+                following = index
                 break
             length = item.end - item.start
             if start < item.end and (best is None or length < best_length):
                 best, best_length = index, length
-        if best is not None and best != self.highlighted:
-            self._set(best, announce=False)
+        if best is not None:
+            if best != self.highlighted:
+                self._set(best, announce=False)
+            return
+        if self.highlighted is not None:
+            old, self.highlighted = self.highlighted, None
+            self.refresh_line(old)
+        if following is not None:
+            top, height = self.scroll_offset.y, self.scrollable_content_region.height
+            if not top <= following < top + height:
+                self.scroll_to(y=max(0, following - height // 2), animate=False,
+                               immediate=True)
 
     def action_move(self, delta: int) -> None:
         if self.items:
@@ -340,9 +410,20 @@ class SidePane(Vertical):
         self.query_one(TargetCard).clear()
 
     def show_target(self, start: int, end: int, text: str, *, selection: bool) -> None:
-        self.query_one(TargetCard).show(start, end, text, selection=selection)
+        """The cursor's word or selection, with the annotations on it (from the tagging
+        pane's items, which are the article's annotations in reading order)."""
+        items = spans_under(self.query_one(TagList).items, start, end)
+        self.query_one(TargetCard).show(start, end, text, selection=selection, spans=items)
 
     def show_annotations(self, items: list[PaneItem], labels, active: set[str],
                          article_id: str | None = None) -> None:
         self.query_one(TagList).show(items, article_id)
         self.query_one(DocLabels).show(labels, active)
+        card = self.query_one(TargetCard)
+        if card._target is not None:  # a label just applied shows under the cursor at once
+            start, end, text, selection = card._target
+            card.show(start, end, text, selection=selection,
+                      spans=spans_under(items, start, end))
+            tags = self.query_one(TagList)
+            if not tags.has_focus:
+                tags.select_offset(start, end)
