@@ -318,7 +318,17 @@ def select(doc: GoldDoc, options: ExportOptions,
         if label is None:
             continue
         ents.append(e if label == e.label else replace(e, label=label))
+    # An accepted event's arguments are gold with it, whatever their own status says (a
+    # store from before that rule, or an import): exported as accepted, never dropped.
+    needed = {a.entity_id for ev in ann.events if ev.status in options.statuses
+              and ev.status == SpanStatus.ACCEPTED for a in ev.arguments}
+    ents = [replace(e, status=SpanStatus.ACCEPTED)
+            if e.id in needed and e.status != SpanStatus.ACCEPTED else e for e in ents]
     kept = {e.id for e in ents}
+    for e in ann.entities:
+        if e.id in needed and e.id not in kept and (label := mapper(e.label)) is not None:
+            ents.append(replace(e, label=label, status=SpanStatus.ACCEPTED))
+            kept.add(e.id)
     evs: list[Event] = []
     for ev in ann.events:
         if ev.status not in options.statuses:

@@ -102,9 +102,19 @@ def doc_to_task(doc: GoldDoc, options: ExportOptions, offsets: str = "codepoint"
         if v.status != SpanStatus.ACCEPTED:
             key = v.origin if v.status == SpanStatus.PENDING else REJECTED_PREFIX + v.origin
             groups[key][1].append(v)
+    by_id = {e.id: e for e in ann.entities}
     predictions = []
     for version in sorted(groups):
         ents, evs = groups[version]
+        # A relation points inside its own result list: a predicted event's arguments that
+        # are elsewhere (accepted, another source) are repeated here as regions.
+        have = {e.id for e in ents}
+        ents = list(ents)
+        for v in evs:
+            for a in v.arguments:
+                if a.entity_id in by_id and a.entity_id not in have:
+                    have.add(a.entity_id)
+                    ents.append(by_id[a.entity_id])
         pred: dict[str, Any] = {"model_version": version, "result": _results(ents, evs, conv)}
         scores = [e.score for e in ents if e.score is not None]
         if scores:

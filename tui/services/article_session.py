@@ -395,7 +395,15 @@ class ArticleSession:
         arguments = [a for a in event.arguments if a.role != role]
         if entity_id is not None:
             arguments.append(EventArgument(role=role, entity_id=entity_id))
-        self.store.update_event(self.article_id, event_id, arguments=arguments)
+        filler = next((e for e in self.store.annotations(self.article_id).entities
+                       if e.id == entity_id), None)
+        with self.store.batch(f"{role} of {event.type}"):
+            # Naming a suggestion as an argument is deciding that it is an entity: it
+            # becomes gold with the event, so no export has an argument without its entity.
+            if filler is not None and filler.status != SpanStatus.ACCEPTED:
+                self.store.update_entity(self.article_id, filler.id,
+                                         status=SpanStatus.ACCEPTED)
+            self.store.update_event(self.article_id, event_id, arguments=arguments)
 
     def cycle_attribute(self, event_id: str, name: str) -> str:
         event = self.event(event_id)
