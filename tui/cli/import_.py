@@ -200,7 +200,16 @@ def merge_doc(store: Any, index: _ArticleIndex, doc: GoldDoc, as_gold: bool, sou
         new_labels = [lab for lab in placed.annotations.doc_labels if lab not in labels]
         if new_labels:
             _safely(stats, doc, store.set_doc_labels, art_id, labels + new_labels)
+        # The article's status comes back too (a native export of finished work imports as
+        # finished), but never moves an article backwards.
+        wanted = placed.annotations.status
+        now = store.annotations(art_id).status
+        if _STATUS_RANK.get(str(wanted), 0) > _STATUS_RANK.get(str(now), 0):
+            _safely(stats, doc, store.set_status, art_id, wanted)
     return None
+
+
+_STATUS_RANK = {"new": 0, "in_progress": 1, "skipped": 1, "done": 2}
 
 
 def _safely(stats: MergeStats, doc: GoldDoc, fn: Any, *args: Any, **kwargs: Any) -> Any:
