@@ -106,6 +106,17 @@ def _is_punct(ch: str) -> bool:
     return unicodedata.category(ch)[0] == "P"
 
 
+# Emoji and other symbols glued to a word (``موسكو🇷🇺``, ``بوتين😀``) are tokens of their own,
+# a whole emoji sequence (flags, skin tones, ZWJ families, variation selectors) one token:
+# kept on the word they would end up inside a gold span.
+_JOINERS = frozenset("\u200d\ufe0e\ufe0f\u20e3")
+
+
+def _is_symbol(ch: str) -> bool:
+    return unicodedata.category(ch)[0] == "S" or ch in _JOINERS or (
+        "\U000e0020" <= ch <= "\U000e007f")  # emoji tag characters
+
+
 def tokenize(text: str) -> list[Token]:
     """Whitespace tokens with leading and trailing punctuation split off, one mark a token.
 
@@ -120,12 +131,26 @@ def tokenize(text: str) -> list[Token]:
             continue
         lead: list[Token] = []
         trail: list[Token] = []
-        while s < e and _is_punct(text[s]):
-            lead.append(Token(s, s + 1, text[s]))
-            s += 1
-        while e > s and _is_punct(text[e - 1]):
-            trail.append(Token(e - 1, e, text[e - 1]))
-            e -= 1
+        while s < e and (_is_punct(text[s]) or _is_symbol(text[s])):
+            if _is_punct(text[s]):
+                lead.append(Token(s, s + 1, text[s]))
+                s += 1
+                continue
+            run = s
+            while run < e and _is_symbol(text[run]):
+                run += 1
+            lead.append(Token(s, run, text[s:run]))
+            s = run
+        while e > s and (_is_punct(text[e - 1]) or _is_symbol(text[e - 1])):
+            if _is_punct(text[e - 1]):
+                trail.append(Token(e - 1, e, text[e - 1]))
+                e -= 1
+                continue
+            run = e
+            while run > s and _is_symbol(text[run - 1]):
+                run -= 1
+            trail.append(Token(run, e, text[run:e]))
+            e = run
         tokens.extend(lead)
         if s < e:
             tokens.append(Token(s, e, text[s:e]))

@@ -2,8 +2,9 @@
 included, punctuation split off), ``token TAG [TAG …]`` separated by spaces, a blank line
 between sentences and a ``-DOCSTART-`` line before each article.
 
-Nested entities go to extra tag columns (outermost first, as Wojood does); every row of a
-file has the same number of columns. ``--tagset anercorp`` gives exactly ANERcorp's nine
+Nested entities go to extra tag columns, the outermost layer in the *last* column, where
+single-layer readers (spaCy's ``convert -c ner``, CoNLL-2003 tools) look; inner layers come
+before it. Every row of a file has the same number of columns. ``--tagset anercorp`` gives exactly ANERcorp's nine
 tags in one column (inner nested spans are dropped, ANERcorp being flat).
 
 A span whose boundary falls inside a whitespace token (a stem-only span such as لبنان in
@@ -104,7 +105,9 @@ def export(docs: Iterable[GoldDoc], out: TextIO, options: ExportOptions) -> int:
         for k, (tok, row) in enumerate(zip(t.tokens, t.tags, strict=True)):
             if k in starts:
                 out.write("\n")
-            cells = row + pad[len(row):]
+            # Outermost layer last: single-layer readers (spaCy's `convert -c ner`, CoNLL-2003
+            # tools) read the last column, and should get whole names, not the inner ones.
+            cells = pad[len(row):] + row[::-1]
             out.write(f"{tok} {' '.join(cells)}\n")
         if t.tokens:
             out.write("\n")
