@@ -4,8 +4,9 @@ between sentences and a ``-DOCSTART-`` line before each article.
 
 Nested entities go to extra tag columns, the outermost layer in the *last* column, where
 single-layer readers (spaCy's ``convert -c ner``, CoNLL-2003 tools) look; inner layers come
-before it. Every row of a file has the same number of columns. ``--tagset anercorp`` gives exactly ANERcorp's nine
-tags in one column (inner nested spans are dropped, ANERcorp being flat).
+before it. Every row of a file has the same number of columns. ``--tagset anercorp`` gives
+exactly ANERcorp's nine tags in one column (inner nested spans are dropped, ANERcorp being
+flat).
 
 A span whose boundary falls inside a whitespace token (a stem-only span such as لبنان in
 بلبنان) is widened to the whole token: the token carries the tag. CoNLL does not carry the

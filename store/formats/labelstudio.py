@@ -151,23 +151,43 @@ def export(docs: Iterable[GoldDoc], out: TextIO, options: ExportOptions,
 
 
 def labeling_config(entity_labels: Iterable[str], event_types: Iterable[str] = (),
-                    doc_labels: Iterable[str] = (), roles: Iterable[str] = ()) -> str:
-    """A Label Studio labelling interface matching the exported from_name/to_name pairs."""
+                    doc_labels: Iterable[str] = (), roles: Iterable[str] = (),
+                    attributes: dict[str, Iterable[str]] | None = None,
+                    highlight_categories: Iterable[str] = ("default",)) -> str:
+    """A Label Studio labelling interface for exactly what the export writes: every
+    ``from_name`` of the tasks has its control, so an edit in Label Studio keeps event
+    attributes (per-region choices on the trigger) and highlight categories instead of
+    dropping what the interface does not know."""
     def tags(names: Iterable[str], tag: str) -> str:
         return "".join(f"\n    <{tag} value={quoteattr(n)}/>" for n in names)
 
+    attribute_controls = "".join(
+        f'  <Choices name={quoteattr("event_" + name)} toName="text" perRegion="true" '
+        f'choice="single" showInline="true">{tags(values, "Choice")}\n  </Choices>\n'
+        for name, values in sorted((attributes or {}).items()))
     return (
         "<View>\n"
         f'  <Labels name="label" toName="text">{tags(entity_labels, "Label")}\n  </Labels>\n'
         f'  <Labels name="trigger" toName="text">{tags(event_types, "Label")}\n  </Labels>\n'
-        '  <Labels name="highlight" toName="text">\n    <Label value="default"/>\n'
+        f'  <Labels name="highlight" toName="text">{tags(highlight_categories, "Label")}\n'
         "  </Labels>\n"
         f'  <Relations>{tags(roles, "Relation")}\n  </Relations>\n'
         '  <Text name="text" value="$text"/>\n'
+        f"{attribute_controls}"
         f'  <Choices name="doc_labels" toName="text" choice="multiple">'
         f'{tags(doc_labels, "Choice")}\n  </Choices>\n'
         "</View>\n"
     )
+
+
+def schema_config(schema: Any) -> str:
+    """``labeling_config`` for a Warraq schema (``warraq export … --config OUT.xml``)."""
+    roles = sorted({r for e in schema.event_types for r in e.roles})
+    return labeling_config(
+        [e.name for e in schema.entity_types], [e.name for e in schema.event_types],
+        [d.name for d in schema.doc_labels], roles,
+        {a.name: a.values for a in schema.attributes.values()},
+        [h.name for h in schema.highlight_categories] or ["default"])
 
 
 # --------------------------------------------------------------------------- import

@@ -58,6 +58,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                      help="Label Studio offset unit (default: codepoint, as current releases)")
     exp.add_argument("--variant", choices=doccano.VARIANTS, default="label",
                      help="doccano: label (spans only) or entities (with event relations)")
+    exp.add_argument("--config", metavar="OUT.xml",
+                     help="labelstudio: also write the labelling interface for these tasks "
+                     "(entity, event, role, attribute, highlight and document-label controls)")
     exp.add_argument("--layer", metavar="NAME",
                      help="in a team store, the layer to export (default: the curated layer "
                      "when adjudication made one, else your own)")
@@ -181,6 +184,12 @@ def _stop(damaged: list[StoreError]) -> WarraqError:
                        "pass --skip-damaged to export the rest")
 
 
+def _write_config(path: Path, xml: str) -> None:
+    with _atomic_text(path) as fh:
+        fh.write(xml)
+    warn(f"Label Studio labelling interface written to {path}")
+
+
 def _choose_layer(args: argparse.Namespace) -> None:
     """In a team store, export the curated layer by default (adjudicated gold), or the
     ``--layer`` asked for; a single-annotator store is exported as it is."""
@@ -254,6 +263,10 @@ def run_export(args: argparse.Namespace) -> int:
                 yield GoldDoc(id=art.id, text=art.text, meta=dict(art.meta or {}),
                               annotations=annotations)
 
+        if getattr(args, "config", None):
+            if args.format != "labelstudio":
+                raise WarraqError("--config is for --format labelstudio")
+            _write_config(Path(args.config), labelstudio.schema_config(store.schema))
         out = Path(args.out) if args.out else None
         n = export_docs(docs(), args.format, out, options, offsets=args.offsets,
                         variant=args.variant)
