@@ -68,7 +68,9 @@ def loads(text: str | bytes, *, max_depth: int = MAX_DEPTH) -> Any:
     except BadJSON:
         raise
     except json.JSONDecodeError as exc:
-        raise BadJSON(f"{exc.msg} at column {exc.colno}", exc.lineno, exc.colno) from None
+        # json's own messages can end in "at" ("Invalid control character at"): say it once.
+        message = exc.msg.removesuffix(" at")
+        raise BadJSON(f"{message} at column {exc.colno}", exc.lineno, exc.colno) from None
     except RecursionError:
         raise BadJSON(f"nested deeper than {max_depth} levels") from None
     except UnicodeDecodeError as exc:

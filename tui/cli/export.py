@@ -28,6 +28,7 @@ from store.formats.common import TAGSETS, ExportOptions, GoldDoc, parse_statuses
 from store.formats.registry import FORMATS
 from store.records import ArticleStatus
 from store.span_policy import convert_annotations
+from store.storage import _current_umask
 from tui.cli.options import add_store_options, open_store, progress_enabled
 from tui.cli.output import for_terminal
 from tui.rtl.glyphs import warn
@@ -79,6 +80,16 @@ def _write_failed(exc: OSError, where: str | Path) -> WarraqError:
     return WarraqError(f"could not write: {exc.strerror or exc}", where)
 
 
+def _usual_mode(tmp: str, final: Path) -> None:
+    """A temporary file is private (0600); the export it becomes gets the mode any new file
+    gets here (0644 under the usual umask), or keeps the mode of the file it replaces."""
+    try:
+        mode = final.stat().st_mode & 0o777 if final.is_file() else 0o666 & ~_current_umask()
+        os.chmod(tmp, mode)
+    except OSError:
+        pass  # a file system without modes: the export itself is what matters
+
+
 @contextlib.contextmanager
 def _atomic_text(path: Path | None) -> Iterator[TextIO]:
     """A text stream to ``path`` that replaces it only once complete (stdout when None)."""
@@ -101,6 +112,7 @@ def _atomic_text(path: Path | None) -> Iterator[TextIO]:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             yield fh
+        _usual_mode(tmp, path)
         os.replace(tmp, path)
         tmp = None
     except OSError as exc:
@@ -122,6 +134,7 @@ def _atomic_file(path: Path) -> Iterator[Path]:
                                    dir=path.parent)
         os.close(fd)
         yield Path(tmp)
+        _usual_mode(tmp, path)
         os.replace(tmp, path)
         tmp = None
     except OSError as exc:
@@ -142,7 +155,10 @@ def _atomic_folder(path: Path) -> Iterator[Path]:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent)
         yield Path(tmp)
+        for entry in os.listdir(tmp):
+            _usual_mode(os.path.join(tmp, entry), path / entry)
         if not path.exists():
+            os.chmod(tmp, 0o777 & ~_current_umask())
             os.replace(tmp, path)
             tmp = None
         else:
@@ -260,8 +276,10 @@ def run_export(args: argparse.Namespace) -> int:
                 annotations = art.annotations
                 if getattr(args, "span_boundary", None):  # store/span_policy.py
                     annotations = convert_annotations(annotations, art.text, args.span_boundary)
-                yield GoldDoc(id=art.id, text=art.text, meta=dict(art.meta or {}),
-                              annotations=annotations)
+                meta = dict(art.meta or {})
+                if isinstance(meta.get("path"), str):  # stores from before: no local folders
+                    meta["path"] = Path(meta["path"]).name
+                yield GoldDoc(id=art.id, text=art.text, meta=meta, annotations=annotations)
 
         if getattr(args, "config", None):
             if args.format != "labelstudio":

@@ -75,8 +75,25 @@ def open_store(args: argparse.Namespace, write: bool) -> Any:
 
     schema = Schema.load(args.schema) if getattr(args, "schema", None) else Schema.load(None)
     root = resolve_store_dir(getattr(args, "store", None))
+    if not write:
+        require_existing_store(root)
     return Store.open(root, schema, annotator=getattr(args, "annotator", None),
                       require_write=write)
+
+
+def require_existing_store(root: Path) -> None:
+    """Commands that only read a store (export, train, agree) must not create one by a typo:
+    ``warraq export --store wrong/`` used to make an empty store and say "exported 0"."""
+    from store.article_files import STORE_FILE
+    from store.errors import WarraqError
+    from store.paths import LAYERS
+
+    if not root.exists():
+        raise WarraqError("no store here (nothing was annotated into this folder; check "
+                          "--store or WARRAQ_STORE)", root)
+    if not any((root / name).exists() for name in (STORE_FILE, "articles", LAYERS)):
+        raise WarraqError("not a Warraq store (no warraq-store.json, articles/ or layers/)",
+                          root)
 
 
 def progress_enabled() -> bool:

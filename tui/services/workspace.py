@@ -72,6 +72,8 @@ class Workspace:
             for k, v in vars(article.meta).items()
             if v is not None and k not in ("extra",)
         }
+        if meta.get("path"):  # the store is shared (git, exports): no local folder names
+            meta["path"] = Path(str(meta["path"])).name
         stored = self.store.attach(article.id, article.text, meta)
         notices = []
         error = getattr(stored, "error", None)
@@ -162,6 +164,11 @@ def open_workspace(
     direction: str | None = None,
 ) -> Workspace:
     """Open everything the app needs; raises WarraqError with a one-line message."""
+    if corpus is not None and not Path(corpus).expanduser().exists():
+        # Before the store opens: a mistyped corpus path must not create a store.
+        from store.errors import WarraqError
+
+        raise WarraqError("no such file or folder", Path(corpus))
     notices: list[str] = []
     store = None
     summary = None

@@ -22,7 +22,9 @@ class StatusBar(Static):
     def render(self) -> Text:
         text = Text(no_wrap=True, overflow="ellipsis")
         if self.read_only:
-            text.append(f"READ-ONLY: {self.read_only}  ", style="bold yellow")
+            # The store's reason starts "Read-only: …"; say it once.
+            reason = self.read_only.removeprefix("Read-only: ").removeprefix("Read-only ")
+            text.append(f"READ-ONLY: {reason}  ", style="bold yellow")
         text.append("store ", style="dim")
         text.append(self.store or "—")
         text.append("  annotator ", style="dim")
