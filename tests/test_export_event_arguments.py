@@ -77,3 +77,17 @@ def test_naming_a_suggestion_as_an_argument_accepts_it(tmp_path: Path) -> None:
         assert stored.status == SpanStatus.ACCEPTED and stored.annotator == "amal"
         store.undo()  # one step: the argument and the acceptance together
         assert store.annotations("a").entities[0].status == SpanStatus.PENDING
+
+
+def test_a_region_repeated_for_a_predicted_relation_imports_once(tmp_path: Path) -> None:
+    doc = _doc(SpanStatus.PENDING)  # a suggested event whose argument بوتين is accepted
+    out = tmp_path / "tasks.json"
+    with out.open("w", encoding="utf-8") as fh:
+        labelstudio.export([doc], fh, ExportOptions(statuses=parse_statuses("accepted,pending")))
+    (back,) = labelstudio.read(out).docs
+    texts = sorted(e.text for e in back.annotations.entities)
+    assert texts == ["بوتين", "موسكو"]  # no second بوتين from the prediction's copy
+    (event,) = back.annotations.events
+    by_id = {e.id: e for e in back.annotations.entities}
+    assert {a.role: by_id[a.entity_id].text for a in event.arguments} == {
+        "ENTITY": "بوتين", "PLACE": "موسكو"}

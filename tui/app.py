@@ -7,10 +7,12 @@ screens read directly, so no screen or widget imports this module.
 
 from __future__ import annotations
 
+import asyncio
 import gc
 from pathlib import Path
 from typing import Any
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
@@ -20,7 +22,73 @@ from tui.rtl.glyphs import printable
 from tui.services.workspace import Workspace, open_workspace
 
 
-class TerminalOutput(App[None]):
+class HeldKeys(App[None]):
+    """Keys typed faster than the screen answers them are handled one after another.
+
+    People type ahead: ``e meet enter`` in one burst. Textual hands every key of the burst
+    to the focused widget at once, before the first one's binding has run; the dialog ``e``
+    opens then misses ``meet``, and ``enter`` acts on the reader instead. Here a key is
+    handed on only once the previous one has settled (the next frame is drawn) and no dialog
+    is still opening (``WarraqModal.ready``); the keys behind it wait, in order. A lone key
+    is handed on at once, so typing at a human pace costs nothing.
+    """
+
+    HOLD_SECONDS = 1.0  # a dialog that never gets ready must not swallow the keyboard
+    SETTLE_SECONDS = 0.02
+
+    def _held(self) -> list[events.Key]:
+        return self.__dict__.setdefault("_held_keys", [])
+
+    def _hold_now(self) -> bool:
+        if self.__dict__.get("_key_in_flight"):
+            return True
+        return getattr(self.screen, "ready", True) is False
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            held = self._held()
+            if held or self._hold_now():
+                if not held:
+                    self.set_timer(self.HOLD_SECONDS, self._release_held_keys)
+                held.append(event)
+                return
+            await self._hand_on(event)
+            return
+        await super().on_event(event)
+
+    async def _hand_on(self, event: events.Key) -> None:
+        self._key_in_flight = True
+        await super().on_event(event)
+        # The key's binding runs when it comes back from the widget, and what it causes (a
+        # dialog pushed, the focus moved) takes a few more messages: the next key waits
+        # until the process is idle again, as Textual's own test pilot does (only keys
+        # typed in a burst ever wait, and at most HOLD_SECONDS).
+        task = asyncio.get_running_loop().create_task(self._settle_when_idle())
+        self.__dict__.setdefault("_settle_tasks", set()).add(task)
+        task.add_done_callback(self.__dict__["_settle_tasks"].discard)
+
+    async def _settle_when_idle(self) -> None:
+        from textual._wait import wait_for_idle
+
+        await wait_for_idle(self.SETTLE_SECONDS, self.HOLD_SECONDS)
+        self.call_later(self._settled)
+
+    async def _settled(self) -> None:
+        self._key_in_flight = False
+        await self.release_held_keys()
+
+    async def release_held_keys(self, *, force: bool = False) -> None:
+        held = self._held()
+        if held and (force or not self._hold_now()):
+            await self._hand_on(held.pop(0))  # the rest follow, one per settled key
+
+    async def _release_held_keys(self) -> None:
+        if self._held():
+            self._key_in_flight = False
+            await self.release_held_keys(force=True)
+
+
+class TerminalOutput(HeldKeys):
     """What every Warraq app sends its terminal besides Textual's frames (set by the CLI
     from the detected profile: tui/cli/open_app.configure_terminal)."""
 

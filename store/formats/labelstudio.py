@@ -360,5 +360,9 @@ def _results_into(results: list[Any], ann: ArticleAnnotations, text: str, u16: U
             continue
         role = (r.get("labels") or ["ARG"])[0]
         ev.arguments.append(EventArgument(role=role, entity_id=target.id))
-    ann.entities.extend(ents.values())
+    # A region already read from another result list with the same id (an entity repeated
+    # in a prediction so its relation has a region to point at) is that entity, not a
+    # second one.
+    known = {x.id for x in ann.entities}
+    ann.entities.extend(x for x in ents.values() if x.id not in known)
     ann.events.extend(events.values())

@@ -395,6 +395,30 @@ class AnnotatingScreen(Screen[None]):
         self._act(lambda s: f"{event.label} {'on' if s.toggle_doc_label(event.label) else 'off'}",
                   event.article_id)
 
+    def action_doc_labels(self) -> None:
+        """``D``: the document labels in a dialog where their letters mean nothing else."""
+        from tui.screens.doc_labels_screen import DocLabelsScreen
+
+        session = self.session
+        if session is None:
+            self.notify("Open an article first (enter in the list).", severity="warning")
+            return
+        if not session.schema.doc_labels:
+            self.notify("The schema has no document labels.", severity="warning")
+            return
+        article_id = session.article_id
+        labels = [(d.name, d.key, d.title) for d in session.schema.doc_labels]
+
+        def toggle(name: str) -> bool:
+            def act(s: ArticleSession) -> str:
+                return f"{name} {'on' if s.toggle_doc_label(name) else 'off'}"
+
+            self._act(act, article_id)  # saved at once, an undo step, errors shown
+            return self.session is not None and name in self.session.annotations.doc_labels
+
+        self.app.push_screen(DocLabelsScreen(labels, set(session.annotations.doc_labels),
+                                             toggle))
+
     def action_mark(self, status: str) -> None:
         self._act(lambda s: f"article {STATUS_NAMES[str(s.toggle_status(ArticleStatus(status)))]}")
 

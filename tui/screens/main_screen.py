@@ -48,6 +48,7 @@ class MainScreen(AnnotatingScreen):
         Binding("ctrl+r", "redo", "Redo", show=False),
         Binding("d", "mark('done')", "Done"),
         Binding("s", "mark('skipped')", "Skip", show=False),
+        Binding("D", "doc_labels", "Doc labels", show=False),
     ]
 
     def __init__(self, entries: Entries | list[Entry]) -> None:
@@ -343,6 +344,21 @@ class MainScreen(AnnotatingScreen):
     @on(Input.Submitted, "#search")
     def _search_submitted(self) -> None:
         self.query_one(ArticleList).focus()
+
+    def on_descendant_focus(self, event) -> None:  # type: ignore[no-untyped-def]
+        """The tagging pane is a mode where letters toggle document labels: say so while it
+        has the focus (elsewhere the same letters mean done, skip, event …)."""
+        from tui.widgets.side_pane import TagList
+
+        if isinstance(event.widget, TagList) and event.widget.doc_label_keys:
+            keys = " ".join(sorted(event.widget.doc_label_keys))
+            self.query_one(StatusBar).mode = f"TAGGING PANE: {keys} toggle document labels"
+
+    def on_descendant_blur(self, event) -> None:  # type: ignore[no-untyped-def]
+        from tui.widgets.side_pane import TagList
+
+        if isinstance(event.widget, TagList):
+            self.query_one(StatusBar).mode = ""
 
     def on_key(self, event) -> None:
         search = self.focused

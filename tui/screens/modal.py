@@ -31,6 +31,20 @@ class WarraqModal(ModalScreen[ResultType]):
                  classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self._answered = False
+        # False until mounted and focused: keys typed before that (a burst: `e meet enter`
+        # arriving in one read) are held by the app and replayed here in order.
+        self.ready = False
+
+    def on_mount(self) -> None:
+        # Subclasses' on_mount runs first (Textual calls each class's handler down the MRO
+        # from the most derived): by the next refresh their focus is set.
+        self.call_after_refresh(self._become_ready)
+
+    def _become_ready(self) -> None:
+        self.ready = True
+        release = getattr(self.app, "release_held_keys", None)
+        if release is not None:
+            self.app.call_later(release)
 
     @property
     def closing(self) -> bool:

@@ -18,9 +18,12 @@ class StatusBar(Static):
     saved: reactive[str] = reactive("")
     info: reactive[str] = reactive("")
     model: reactive[str] = reactive("")  # the learning suggester: "model@3 F1 0.82"
+    mode: reactive[str] = reactive("")  # a pane whose letters mean something else
 
     def render(self) -> Text:
         text = Text(no_wrap=True, overflow="ellipsis")
+        if self.mode:
+            text.append(f"{self.mode}  ", style="bold reverse")
         if self.read_only:
             # The store's reason starts "Read-only: …"; say it once.
             reason = self.read_only.removeprefix("Read-only: ").removeprefix("Read-only ")

@@ -1,0 +1,51 @@
+"""Document labels have keys that collide with nothing (issue 14, item 10): ``D`` opens a
+dialog where their letters mean only labels; the tagging pane, whose letters also toggle
+them, says so in the status bar while it has the focus."""
+
+from __future__ import annotations
+
+from tui.screens.doc_labels_screen import DocLabelsScreen
+from tui.widgets.side_pane import TagList
+from tui.widgets.status_bar import StatusBar
+
+FIRST = "000_016fc75d937698ad"
+
+
+async def test_doc_label_dialog_letters_mean_only_labels(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("D")
+        await pilot.pause()
+        assert isinstance(app.screen, DocLabelsScreen)
+        await pilot.press("p", "d", "s")  # POLITICS, DIPLOMACY, SECURITY: not prev/done/skip
+        await pilot.pause()
+        labels = app.store.annotations(FIRST).doc_labels
+        assert set(labels) == {"POLITICS", "DIPLOMACY", "SECURITY"}
+        assert str(app.store.annotations(FIRST).status) == "in_progress"  # not done/skipped
+        await pilot.press("d")  # again: off
+        await pilot.pause()
+        assert "DIPLOMACY" not in app.store.annotations(FIRST).doc_labels
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not isinstance(app.screen, DocLabelsScreen)
+        app.store.undo()  # each toggle is an undo step
+        assert "DIPLOMACY" in app.store.annotations(FIRST).doc_labels
+
+
+async def test_tagging_pane_mode_is_shown(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        bar = app.screen.query_one(StatusBar)
+        assert bar.mode == ""
+        app.screen.query_one(TagList).focus()
+        await pilot.pause()
+        assert "document labels" in bar.mode and "TAGGING PANE" in str(bar.render())
+        app.screen.query_one("Reader").focus()
+        await pilot.pause()
+        assert bar.mode == ""
