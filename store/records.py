@@ -8,6 +8,7 @@ the store files, the native JSONL export and the JSON Schema all use these dict 
 
 from __future__ import annotations
 
+import copy
 import uuid
 from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, datetime
@@ -45,6 +46,24 @@ def new_id(prefix: str) -> str:
 
 
 _FIELD_NAMES: dict[type, frozenset[str]] = {}
+_FIELD_ORDER: dict[type, tuple[str, ...]] = {}
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def _plain(value: Any) -> Any:
+    """A copy of a record value as ``asdict`` makes it: nested records as dicts, lists,
+    tuples and dicts copied, scalars (and enums, which are str) shared."""
+    if isinstance(value, _SCALARS):
+        return value
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, tuple):
+        return tuple(_plain(v) for v in value)
+    if hasattr(value, "__dataclass_fields__"):
+        return asdict(value)
+    return copy.deepcopy(value)
 
 
 class _Record:
@@ -56,11 +75,19 @@ class _Record:
     OFFSET_FIELDS: ClassVar[tuple[str, ...]] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)  # type: ignore[call-overload]
-        extra = data.pop("extra", None) or {}
-        data = {k: v for k, v in data.items() if v is not None}
-        for key, value in extra.items():
-            data.setdefault(key, value)
+        # What ``asdict`` gave (fields in order, None dropped, ``extra`` merged last,
+        # values copied), without its generic recursion: a suggestion run turns millions
+        # of spans into dicts and ``asdict`` was a fifth of its time.
+        names = _FIELD_ORDER.get(type(self))
+        if names is None:
+            names = _FIELD_ORDER[type(self)] = tuple(f.name for f in fields(self))  # type: ignore[arg-type]
+        data: dict[str, Any] = {}
+        for name in names:
+            value = getattr(self, name)
+            if value is not None and name != "extra":
+                data[name] = _plain(value)
+        for key, value in (getattr(self, "extra", None) or {}).items():
+            data.setdefault(key, _plain(value))
         return data
 
     @classmethod

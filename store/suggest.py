@@ -29,6 +29,8 @@ class _Store(Protocol):  # the part of store.store.Store used here
     def attach(self, article_id: str, text: str, meta: dict[str, Any] | None = None) -> Any: ...
     def annotations(self, article_id: str) -> Any: ...
     def add_entity(self, article_id: str, span: EntitySpan) -> EntitySpan: ...
+    def add_entities(self, article_id: str, spans: list[EntitySpan],
+                     description: str | None = None) -> list[EntitySpan]: ...
     def batch(self, description: str = ...) -> Any: ...
 
 
@@ -137,7 +139,7 @@ def add_pending(
 ) -> list[EntitySpan]:
     """Store the new candidates of one attached article as pending spans of ``origin``.
 
-    All additions are one write and one undo step (``store.batch``); what is already
+    All additions are one write and one undo step (``store.add_entities``); what is already
     decided, or has a label outside the schema, is counted and skipped.
     """
     counts = counts if counts is not None else SuggestCounts()
@@ -145,16 +147,11 @@ def add_pending(
     fresh = fresh_candidates(candidates, store.annotations(article_id), labels, counts)
     added: list[EntitySpan] = []
     if fresh:
-        with store.batch(f"{origin} suggestions for {article_id}"):
-            for c in fresh:
-                added.append(store.add_entity(
-                    article_id,
-                    EntitySpan(
-                        start=c.start, end=c.end, text=text[c.start:c.end], label=c.label,
-                        origin=origin, status=SpanStatus.PENDING, score=c.score,
-                        extra=dict(c.extra),
-                    ),
-                ))
+        spans = [EntitySpan(start=c.start, end=c.end, text=text[c.start:c.end], label=c.label,
+                            origin=origin, status=SpanStatus.PENDING, score=c.score,
+                            extra=dict(c.extra))
+                 for c in fresh]
+        added = store.add_entities(article_id, spans, f"{origin} suggestions for {article_id}")
     counts.added += len(added)
     return added
 
