@@ -55,7 +55,8 @@ class AnnotatingStore(UndoableStore):
         step), with ``add_entity``'s checks on each: a suggestion run adds dozens per
         article, and one action instead of one per span keeps its cost linear (the span
         lookups, undo records and file writes of ``add_entity`` grow with the article).
-        Every span is checked before anything changes; one bad span refuses them all."""
+        Every span is checked before anything changes; one bad span refuses them all.
+        The given span objects become the stored records: pass fresh ones."""
         art = self._writable_article(article_id)
         taken = {rec.id for rec in art.annotations.entities}
         for span in spans:
@@ -77,7 +78,8 @@ class AnnotatingStore(UndoableStore):
         what = description or f"add {len(spans)} entities"
         with self._action("add_entity", art, what) as act:
             for span in spans:
-                self._change_record(act, art, "entities", span.id, span.to_dict())
+                # The span itself becomes the stored record (to_dict copied every value).
+                self._change_record(act, art, "entities", span.id, span.to_dict(), span)
         return art.annotations.entities[first:first + len(spans)]
 
     def _edited(self, art: Any, kind: str, record_id: str, record_type: Any,

@@ -9,7 +9,8 @@ the store files, the native JSONL export and the JSON Schema all use these dict 
 from __future__ import annotations
 
 import copy
-import uuid
+import os
+import random
 from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -40,9 +41,16 @@ def now_iso() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
+# 48 random bits per id from a generator seeded by the OS (and reseeded in a forked
+# child, so two processes never draw the same ids): ``uuid4`` asked the kernel for 16
+# bytes per span, a tenth of a suggestion run's time.
+_ID_BITS = random.Random()
+os.register_at_fork(after_in_child=_ID_BITS.seed)
+
+
 def new_id(prefix: str) -> str:
     """Short random ids: unique across annotators so stores merged in git never collide."""
-    return f"{prefix}{uuid.uuid4().hex[:12]}"
+    return f"{prefix}{_ID_BITS.getrandbits(48):012x}"
 
 
 _FIELD_NAMES: dict[type, frozenset[str]] = {}

@@ -62,6 +62,21 @@ _encode_str = (getattr(json.encoder, "c_encode_basestring", None)
 _INDENTS = ["\n" + "  " * level for level in range(64)]
 
 
+_LEAF = (str, int, float)
+_FLAT_ENCODERS: dict[int, json.JSONEncoder] = {}
+
+
+def _flat_encoder(level: int) -> json.JSONEncoder:
+    """An encoder (with the C speedups: no ``indent``) for one dict of plain values
+    at nesting ``level``: its item separator is the comma, newline and indent that
+    ``indent=2`` puts between items."""
+    encoder = _FLAT_ENCODERS.get(level)
+    if encoder is None:
+        encoder = _FLAT_ENCODERS[level] = json.JSONEncoder(
+            ensure_ascii=False, sort_keys=True, separators=("," + _INDENTS[level], ": "))
+    return encoder
+
+
 def _float_text(value: float) -> str:
     if value != value:
         return "NaN"
@@ -89,15 +104,29 @@ def _indented(value: Any, level: int, out: list[str]) -> None:
         if not value:
             out.append("{}")
             return
-        if level + 1 >= len(_INDENTS) or not all(isinstance(k, str) for k in value):
+        if level + 1 >= len(_INDENTS):
             raise _NotPlain
         inner = _INDENTS[level + 1]
+        if all(type(k) is str for k in value) and all(
+                v is None or isinstance(v, _LEAF) for v in value.values()):
+            # A record of plain values (most of a store file): the C encoder writes it
+            # with the item separator carrying the newline and indent, in one call.
+            body = _flat_encoder(level + 1).encode(value)
+            out.append(f"{{{inner}{body[1:-1]}{_INDENTS[level]}}}")
+            return
         sep = "{" + inner
         for key in sorted(value):
-            out.append(sep)
-            out.append(_encode_str(key))
-            out.append(": ")
-            _indented(value[key], level + 1, out)
+            if type(key) is not str:
+                raise _NotPlain  # json.dumps turns such keys into strings its own way
+            item = value[key]
+            kind = type(item)
+            if kind is str:  # the common leaves inline: a call per value was most of it
+                out.append(f"{sep}{_encode_str(key)}: {_encode_str(item)}")
+            elif kind is int:
+                out.append(f"{sep}{_encode_str(key)}: {int.__repr__(item)}")
+            else:
+                out.append(f"{sep}{_encode_str(key)}: ")
+                _indented(item, level + 1, out)
             sep = "," + inner
         out.append(_INDENTS[level] + "}")
     elif isinstance(value, (list, tuple)):

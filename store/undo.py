@@ -234,14 +234,15 @@ class UndoableStore(StoreFiles):
         self._history.push(pending.action)
 
     def _change_record(self, pending: _Pending, art: StoredArticle, table: str,
-                       record_id: str, data: dict[str, Any] | None) -> None:
+                       record_id: str, data: dict[str, Any] | None, record: Any = None
+                       ) -> None:
         before = art._docs[table].get(record_id)
         # A record is in ``_docs`` exactly when it is in the list: a new one needs no scan.
         index = art.find(table, record_id) if before is not None else None
         change = Change(art.id, table, record_id, before, data,
                         index if index is not None else len(getattr(art.annotations, table)))
         pending.action.changes.append(change)
-        self._apply_record(art, table, record_id, data, index)
+        self._apply_record(art, table, record_id, data, index, record)
 
     def _change_value(self, pending: _Pending, art: StoredArticle, table: str,
                       value: Any) -> None:
@@ -264,9 +265,12 @@ class UndoableStore(StoreFiles):
                                value, index if index is not None else change.index)
 
     def _apply_record(self, art: StoredArticle, table: str, record_id: str,
-                      data: dict[str, Any] | None, index: int | None) -> None:
+                      data: dict[str, Any] | None, index: int | None, record: Any = None
+                      ) -> None:
         """Set (``data``) or drop (None) one record in memory: both the record object and
-        the raw document ``_save`` writes, keeping its TinyDB id (a new one gets the next)."""
+        the raw document ``_save`` writes, keeping its TinyDB id (a new one gets the next).
+        ``record``: the record object ``data`` was just made from (and shares nothing
+        with), kept as it is instead of being rebuilt from a copy of ``data``."""
         records = getattr(art.annotations, table)
         pos = art.find(table, record_id) if record_id in art._docs[table] else None
         if data is None:
@@ -274,7 +278,7 @@ class UndoableStore(StoreFiles):
                 del records[pos]
             art._docs[table].pop(record_id, None)
             return
-        rec = RECORD_CLASS[table].from_dict(json_copy(data))
+        rec = record if record is not None else RECORD_CLASS[table].from_dict(json_copy(data))
         if pos is not None:
             records[pos] = rec
         else:
