@@ -349,8 +349,10 @@ class StoreFiles:
         try:
             yield group
         finally:
-            failed = self.flush_writes()
-            self._group = None
+            try:
+                failed = self.flush_writes()
+            finally:
+                self._group = None
             if failed:
                 raise next(iter(failed.values()))
 

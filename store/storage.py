@@ -62,7 +62,8 @@ _encode_str = (getattr(json.encoder, "c_encode_basestring", None)
 _INDENTS = ["\n" + "  " * level for level in range(64)]
 
 
-_LEAF = (str, int, float)
+_LEAF_TYPES = frozenset({str, int, float, bool, type(None)})
+_STR = frozenset({str})
 _FLAT_ENCODERS: dict[int, json.JSONEncoder] = {}
 
 
@@ -107,8 +108,8 @@ def _indented(value: Any, level: int, out: list[str]) -> None:
         if level + 1 >= len(_INDENTS):
             raise _NotPlain
         inner = _INDENTS[level + 1]
-        if all(type(k) is str for k in value) and all(
-                v is None or isinstance(v, _LEAF) for v in value.values()):
+        if _LEAF_TYPES.issuperset(map(type, value.values())) and _STR.issuperset(
+                map(type, value)):
             # A record of plain values (most of a store file): the C encoder writes it
             # with the item separator carrying the newline and indent, in one call.
             body = _flat_encoder(level + 1).encode(value)

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol, TypeVar
+from typing import Any, NamedTuple, Protocol, TypeVar
 
 from store.errors import SuggesterError
 from store.gazetteer import Gazetteer, Match
-from store.records import EntitySpan, SpanStatus
+from store.records import EntitySpan, SpanStatus, now_iso
 
 ORIGIN = "gazetteer"
 
@@ -56,18 +56,19 @@ class SuggestCounts:
     warnings: list[str] = field(default_factory=list)  # one line per article with bad spans
 
 
-@dataclass(frozen=True)
-class Candidate:
+class Candidate(NamedTuple):
     """A span some source proposes: code point offsets into the article text, end-exclusive.
 
     ``extra`` is stored on the span as extra fields (the gazetteer's canonical entry name).
+    A named tuple, not a dataclass: a large run sends millions of them from its worker
+    processes, and tuples pickle several times faster.
     """
 
     start: int
     end: int
     label: str
     score: float | None = None
-    extra: Mapping[str, Any] = field(default_factory=dict)
+    extra: Mapping[str, Any] | None = None
 
     @classmethod
     def from_match(cls, m: Match) -> Candidate:
@@ -147,9 +148,10 @@ def add_pending(
     fresh = fresh_candidates(candidates, store.annotations(article_id), labels, counts)
     added: list[EntitySpan] = []
     if fresh:
+        stamp = now_iso()
         spans = [EntitySpan(start=c.start, end=c.end, text=text[c.start:c.end], label=c.label,
                             origin=origin, status=SpanStatus.PENDING, score=c.score,
-                            extra=dict(c.extra))
+                            created=stamp, extra=dict(c.extra or {}))
                  for c in fresh]
         added = store.add_entities(article_id, spans, f"{origin} suggestions for {article_id}")
     counts.added += len(added)

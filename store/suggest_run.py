@@ -27,9 +27,9 @@ import hashlib
 import json
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from store.errors import WarraqError
 from store.group_writes import DEFAULT_GROUP
@@ -95,17 +95,17 @@ class RunJournal:
                 self.path.unlink()
 
 
-@dataclass
-class Prepared:
-    """One article read and run through every suggester (in a worker or here)."""
+class Prepared(NamedTuple):
+    """One article read and run through every suggester (in a worker or here); a named
+    tuple so that it crosses from a worker process cheaply."""
 
     article_id: str
     text: str = ""
-    meta: dict[str, Any] = field(default_factory=dict)
+    meta: dict[str, Any] | None = None
     error: str | None = None  # the article could not be read
-    results: list[tuple[str, list[Candidate] | str]] = field(default_factory=list)
+    results: tuple[tuple[str, list[Candidate] | str], ...] = ()
     invalid: int = 0
-    warnings: list[str] = field(default_factory=list)
+    warnings: tuple[str, ...] = ()
 
 
 def meta_dict(meta: Any) -> dict[str, Any]:
@@ -115,22 +115,19 @@ def meta_dict(meta: Any) -> dict[str, Any]:
 
 def prepare(corpus: Any, suggesters: Sequence[Suggester], article_id: str) -> Prepared:
     """Read one article and collect every suggester's candidates (no store involved)."""
-    out = Prepared(article_id)
     try:
         article = corpus.load(article_id)
     except WarraqError as error:
-        out.error = str(error)
-        return out
-    out.text, out.meta = article.text, meta_dict(article.meta)
+        return Prepared(article_id, error=str(error))
     counts = SuggestCounts()
+    results: list[tuple[str, list[Candidate] | str]] = []
     for name, fn in suggesters:
         try:
-            out.results.append((name, run_suggester(name, fn, article.text, article_id,
-                                                    counts)))
+            results.append((name, run_suggester(name, fn, article.text, article_id, counts)))
         except WarraqError as error:
-            out.results.append((name, str(error)))
-    out.invalid, out.warnings = counts.invalid, counts.warnings
-    return out
+            results.append((name, str(error)))
+    return Prepared(article_id, article.text, meta_dict(article.meta), None, tuple(results),
+                    counts.invalid, tuple(counts.warnings))
 
 
 # The worker processes' corpus and suggesters, inherited by fork (set before the pool).
