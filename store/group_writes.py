@@ -27,8 +27,6 @@ caller that records progress (``warraq suggest``'s resume journal) records it on
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import ctypes.util
 import os
 import tempfile
 from dataclasses import dataclass
@@ -67,10 +65,10 @@ def _write_temp(path: Path, text: str) -> str:
 
 def _syncfs_function() -> Any:
     """libc's ``syncfs`` (Linux), or None."""
+    import ctypes
+
     try:
-        name = ctypes.util.find_library("c")
-        libc = ctypes.CDLL(name, use_errno=True)
-        fn = libc.syncfs
+        fn = ctypes.CDLL(None, use_errno=True).syncfs  # the process's own libc
     except (OSError, AttributeError, TypeError):
         return None
     fn.argtypes = [ctypes.c_int]
@@ -78,12 +76,15 @@ def _syncfs_function() -> Any:
     return fn
 
 
-_SYNCFS = _syncfs_function()
+_SYNCFS: Any = False  # looked up at the first flush (finding libc can run ldconfig)
 
 
 def _sync_files(folder_fd: int | None, paths: list[str]) -> None:
     """Put the bytes of ``paths`` on disk: one ``syncfs`` when there is one, else one
     fdatasync per file."""
+    global _SYNCFS
+    if _SYNCFS is False:
+        _SYNCFS = _syncfs_function()
     if _SYNCFS is not None and folder_fd is not None and _SYNCFS(folder_fd) == 0:
         return
     sync = getattr(os, "fdatasync", os.fsync)

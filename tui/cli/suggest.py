@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from store.errors import WarraqError
+from store.group_writes import DEFAULT_GROUP
 from tui.cli.options import EXIT_ERROR, EXIT_PARTIAL, add_store_options, progress_enabled
 from tui.cli.output import say
 from tui.rtl.glyphs import warn
@@ -56,6 +57,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="worker processes reading and matching articles (default: "
                         "one per core, at most 2, for the gazetteer on large corpora; "
                         "1 for plug-ins)")
+    parser.add_argument("--group", type=int, metavar="N", default=DEFAULT_GROUP,
+                        help="articles made durable together: one disk sync, then "
+                        f"they leave memory and count as done for a resume (default "
+                        f"{DEFAULT_GROUP})")
     parser.add_argument("--restart", action="store_true",
                         help="ignore an interrupted run's progress and go over every "
                         "article again (by default a re-run skips what it finished)")
@@ -157,7 +162,8 @@ def run_suggest(args: argparse.Namespace) -> int:
         with _progress_bar(len(ids), show) as advance:
             report = suggest_corpus(
                 store, corpus, suggesters, ids, journal=journal,
-                jobs=_jobs(args, suggesters, len(ids)), on_article=advance,
+                jobs=_jobs(args, suggesters, len(ids)), group=max(1, args.group),
+                on_article=advance,
                 on_warning=lambda line: warn(f"{line}"))
     finally:
         store.close()
