@@ -134,6 +134,13 @@ def prepare(corpus: Any, suggesters: Sequence[Suggester], article_id: str) -> Pr
 _WORK: tuple[Any, Sequence[Suggester]] | None = None
 
 
+def _quiet_worker() -> None:
+    """Ctrl-C is the parent's to handle (it writes what is done, then stops the pool)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _work(article_id: str) -> Prepared:
     assert _WORK is not None
     return prepare(_WORK[0], _WORK[1], article_id)
@@ -157,7 +164,7 @@ def prepared_articles(corpus: Any, suggesters: Sequence[Suggester], ids: Sequenc
 
     _WORK = (corpus, suggesters)
     try:
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        with multiprocessing.get_context("fork").Pool(jobs, _quiet_worker) as pool:
             windows = _windows(ids)
             current = pool.imap(_work, next(windows), chunksize=32)
             for window in (*windows, None):
@@ -206,14 +213,16 @@ def suggest_corpus(
     good: list[str] = []  # of those, the ones that went through
     try:
         with store.grouped_writes(group):
-            for item in prepared_articles(corpus, suggesters, todo, jobs):
-                _add(store, item, counts, on_warning, good)
-                held.append(item.article_id)
-                if len(held) >= group:
-                    _flush(store, held, good, journal, counts, on_warning, report)
-                if on_article is not None:
-                    on_article()
-            _flush(store, held, good, journal, counts, on_warning, report)
+            try:
+                for item in prepared_articles(corpus, suggesters, todo, jobs):
+                    _add(store, item, counts, on_warning, good)
+                    held.append(item.article_id)
+                    if len(held) >= group:
+                        _flush(store, held, good, journal, counts, on_warning, report)
+                    if on_article is not None:
+                        on_article()
+            finally:  # interrupted too: what was done is written and journalled
+                _flush(store, held, good, journal, counts, on_warning, report)
         finished = True
     finally:
         if journal is not None:
