@@ -4,8 +4,8 @@
 article it touches, and the run touches each once. So the run works in groups
 (``group`` articles, 1,000 by default):
 
-* the articles' suggestions are computed (in ``jobs`` worker processes when more than one:
-  reading an article and matching the gazetteer is most of the work and needs no store)
+* the articles' suggestions are computed (in ``workers`` processes beside this one:
+  reading an article and matching the gazetteer is half the work and needs no store)
   and added to the store, one action per article (``Store.add_entities``);
 * their files are written by group commit (``Store.grouped_writes``, see
   store/group_writes.py: one file-system sync per group, every file whole, old or new,
@@ -152,11 +152,11 @@ def _windows(ids: Sequence[str]) -> Iterator[Sequence[str]]:
 
 
 def prepared_articles(corpus: Any, suggesters: Sequence[Suggester], ids: Sequence[str],
-                      jobs: int) -> Iterator[Prepared]:
-    """Every id's ``Prepared``, in order; with ``jobs`` > 1 computed by forked workers,
-    two windows of ids in flight so the workers never run far ahead of the store."""
+                      workers: int) -> Iterator[Prepared]:
+    """Every id's ``Prepared``, in order; with ``workers`` computed by that many forked
+    processes, two windows of ids in flight so they never run far ahead of the store."""
     global _WORK
-    if jobs <= 1 or len(ids) < 2 * WINDOW or "fork" not in _start_methods():
+    if workers < 1 or len(ids) < 2 * WINDOW or "fork" not in _start_methods():
         for article_id in ids:
             yield prepare(corpus, suggesters, article_id)
         return
@@ -164,7 +164,7 @@ def prepared_articles(corpus: Any, suggesters: Sequence[Suggester], ids: Sequenc
 
     _WORK = (corpus, suggesters)
     try:
-        with multiprocessing.get_context("fork").Pool(jobs, _quiet_worker) as pool:
+        with multiprocessing.get_context("fork").Pool(workers, _quiet_worker) as pool:
             windows = _windows(ids)
             current = pool.imap(_work, next(windows), chunksize=32)
             for window in (*windows, None):
@@ -195,7 +195,7 @@ class RunReport:
 
 def suggest_corpus(
     store: Any, corpus: Any, suggesters: Sequence[Suggester], ids: Sequence[str], *,
-    journal: RunJournal | None = None, jobs: int = 1, group: int = DEFAULT_GROUP,
+    journal: RunJournal | None = None, workers: int = 0, group: int = DEFAULT_GROUP,
     on_article: Callable[[], None] | None = None, on_warning: Callable[[str], None] = print,
 ) -> RunReport:
     """Add every suggester's pending spans to the articles ``ids`` (see the module
@@ -214,7 +214,7 @@ def suggest_corpus(
     try:
         with store.grouped_writes(group):
             try:
-                for item in prepared_articles(corpus, suggesters, todo, jobs):
+                for item in prepared_articles(corpus, suggesters, todo, workers):
                     _add(store, item, counts, on_warning, good)
                     held.append(item.article_id)
                     if len(held) >= group:

@@ -187,12 +187,12 @@ def test_journal_ignores_a_line_cut_short(tmp_path):
 def test_kill_9_mid_run_leaves_every_file_whole_and_the_rerun_finishes(tmp_path):
     corpus_path = write_corpus(tmp_path / "c.jsonl", 800, seed=5)
     reference = tmp_path / "ref"
-    assert _cli(str(corpus_path), "--store", str(reference), "--jobs", "1").returncode == 0
+    assert _cli(str(corpus_path), "--store", str(reference), "--workers", "0").returncode == 0
     store_dir = tmp_path / "s"
     articles = store_dir / "articles"
     child = subprocess.Popen(
         [sys.executable, "-m", "tui.cli", "suggest", str(corpus_path), "--store",
-         str(store_dir), "--group", "100", "--jobs", "1"],
+         str(store_dir), "--group", "100", "--workers", "0"],
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         env={**os.environ, "WARRAQ_NO_PROGRESS": "1"})
     deadline = time.monotonic() + 120
@@ -211,8 +211,25 @@ def test_kill_9_mid_run_leaves_every_file_whole_and_the_rerun_finishes(tmp_path)
     journal = next(store_dir.glob(JOURNAL_PREFIX + "*"))
     done = RunJournal(store_dir, journal.name[len(JOURNAL_PREFIX):]).done()
     assert done and done <= set(whole)  # journalled means on disk
-    rerun = _cli(str(corpus_path), "--store", str(store_dir), "--jobs", "1")
+    rerun = _cli(str(corpus_path), "--store", str(store_dir), "--workers", "0")
     assert rerun.returncode == 0, rerun.stderr
     assert f"resumed an interrupted run: {len(done)} articles" in rerun.stdout
     assert not list(articles.glob(".*.tmp"))  # left-over temporary files are cleaned
     assert _spans(store_dir) == _spans(reference)
+
+
+def test_worker_processes_give_the_same_store(corpus_300, tmp_path, monkeypatch):
+    import store.suggest_run as suggest_run
+
+    monkeypatch.setattr(suggest_run, "WINDOW", 16)  # many windows in flight over 300 ids
+    results = {}
+    for workers in (0, 2):
+        corpus = Corpus.open(corpus_300)
+        store = Store.open(tmp_path / f"s{workers}", Schema.load(None), annotator="t",
+                           scan=False)
+        report = suggest_corpus(store, corpus, _gazetteer(), corpus.ids, workers=workers,
+                                group=64, on_warning=pytest.fail)
+        store.close()
+        assert report.counts.articles == 300
+        results[workers] = _spans(tmp_path / f"s{workers}")
+    assert results[0] == results[2] and len(results[0]) == 300

@@ -11,7 +11,7 @@ real CLI runs in a child process on a fresh store, as a user would run it:
   re-running over a finished corpus;
 * an interrupted run (SIGINT after half of the articles) and its resume.
 
-Run: ``python tests/benchmarks/bench_suggest.py [--articles 10000 100000] [--jobs N]`` or
+Run: ``python tests/benchmarks/bench_suggest.py [--articles 10000 100000] [--workers N]`` or
 ``pytest tests/benchmarks/bench_suggest.py`` (10,000 only).
 """
 
@@ -82,14 +82,14 @@ def line(name: str, value: str, target: str) -> None:
     print(f"{name:<44} {value:<44} target {target}")
 
 
-def bench_size(base: Path, articles: int, jobs: list[str]) -> None:
+def bench_size(base: Path, articles: int, workers: list[str]) -> None:
     from store.synthetic import write_corpus
 
     t = time.perf_counter()
     corpus = write_corpus(base / f"c{articles}.jsonl", articles, "jsonl", seed=16)
     print(f"generated {articles:,} articles in {time.perf_counter() - t:.0f} s")
     store = base / f"store{articles}"
-    first = run_child(corpus, store, *jobs)
+    first = run_child(corpus, store, *workers)
     rate = articles / first["seconds"]
     line(f"suggest {articles:,}: first run",
          f"{first['seconds']:.1f} s ({rate:.0f} articles/s)",
@@ -100,19 +100,19 @@ def bench_size(base: Path, articles: int, jobs: list[str]) -> None:
     line(f"suggest {articles:,}: CPU",
          f"{first['cpu_main']:.0f} s main, {first['cpu_workers']:.0f} s workers", "(2 cores)")
     print(f"    {first['summary']}")
-    again = run_child(corpus, store, *jobs)
+    again = run_child(corpus, store, *workers)
     line(f"suggest {articles:,}: re-run, all already there",
          f"{again['seconds']:.1f} s, {again['rss_mb']:.0f} MB", "safe to repeat")
     half = base / f"half{articles}"
-    cut = run_child(corpus, half, *jobs, interrupt_after=first["seconds"] / 2)
-    resumed = run_child(corpus, half, *jobs)
+    cut = run_child(corpus, half, *workers, interrupt_after=first["seconds"] / 2)
+    resumed = run_child(corpus, half, *workers)
     line(f"suggest {articles:,}: interrupted at ~½, then resumed",
          f"{cut['seconds']:.1f} s + {resumed['seconds']:.1f} s", "resume skips what is done")
     print(f"    {resumed['summary']}")
 
 
-def run(sizes: tuple[int, ...] = SIZES, jobs: int | None = None) -> None:
-    extra = ["--jobs", str(jobs)] if jobs else []
+def run(sizes: tuple[int, ...] = SIZES, workers: int | None = None) -> None:
+    extra = ["--workers", str(workers)] if workers else []
     with tempfile.TemporaryDirectory(prefix="warraq-suggest-") as tmp:
         for articles in sizes:
             bench_size(Path(tmp), articles, extra)
@@ -125,6 +125,6 @@ def test_suggest_benchmark():
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--articles", type=int, nargs="+", default=list(SIZES))
-    parser.add_argument("--jobs", type=int)
+    parser.add_argument("--workers", type=int)
     args = parser.parse_args()
-    run(tuple(args.articles), args.jobs)
+    run(tuple(args.articles), args.workers)

@@ -23,7 +23,7 @@ from tui.cli.output import say
 from tui.rtl.glyphs import warn
 
 PROGRESS_MIN = 50
-AUTO_JOBS_MIN = 1024  # below 4x this many articles, worker processes cost more than they save
+AUTO_WORKERS_MIN = 4096  # below this many articles a worker process costs more than it saves
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -53,10 +53,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         "suggester's name)")
     parser.add_argument("--list-suggesters", action="store_true",
                         help="print the registered suggesters and exit")
-    parser.add_argument("--jobs", type=int, metavar="N",
-                        help="worker processes reading and matching articles (default: "
-                        "one per core, at most 2, for the gazetteer on large corpora; "
-                        "1 for plug-ins)")
+    parser.add_argument("--workers", type=int, metavar="N",
+                        help="processes reading and matching articles beside the one "
+                        "writing the store (default: 1 for the gazetteer on a large "
+                        "corpus and two cores or more, else 0; 0 for plug-ins)")
     parser.add_argument("--group", type=int, metavar="N", default=DEFAULT_GROUP,
                         help="articles made durable together: one disk sync, then "
                         f"they leave memory and count as done for a resume (default "
@@ -111,19 +111,20 @@ def _list_suggesters() -> int:
     return 0
 
 
-def _jobs(args: argparse.Namespace, suggesters: list[tuple[str, Any]], total: int) -> int:
-    """Worker processes for reading and matching: ``--jobs``, else one per core (at most
-    two) for the built-in gazetteer on a large corpus; in-process for plug-ins (a model
-    may not survive a fork) unless asked."""
+def _workers(args: argparse.Namespace, suggesters: list[tuple[str, Any]], total: int) -> int:
+    """Processes reading and matching articles beside the one writing the store:
+    ``--workers``, else one for the built-in gazetteer on a large corpus when there are
+    two cores (the store's side is the slower one, so a second worker would only take
+    CPU from it); none for plug-ins (a model may not survive a fork) unless asked."""
     from store.suggesters import GazetteerSuggester
 
-    asked = getattr(args, "jobs", None)
+    asked = getattr(args, "workers", None)
     if asked is not None:
-        return max(1, asked)
-    if total < 4 * AUTO_JOBS_MIN or not all(isinstance(fn, GazetteerSuggester)
-                                             for _, fn in suggesters):
-        return 1
-    return max(1, min(2, os.cpu_count() or 1))
+        return max(0, asked)
+    if total < AUTO_WORKERS_MIN or (os.cpu_count() or 1) < 2 or not all(
+            isinstance(fn, GazetteerSuggester) for _, fn in suggesters):
+        return 0
+    return 1
 
 
 def run_suggest(args: argparse.Namespace) -> int:
@@ -162,7 +163,7 @@ def run_suggest(args: argparse.Namespace) -> int:
         with _progress_bar(len(ids), show) as advance:
             report = suggest_corpus(
                 store, corpus, suggesters, ids, journal=journal,
-                jobs=_jobs(args, suggesters, len(ids)), group=max(1, args.group),
+                workers=_workers(args, suggesters, len(ids)), group=max(1, args.group),
                 on_article=advance,
                 on_warning=lambda line: warn(f"{line}"))
     finally:
