@@ -27,14 +27,14 @@ caller that records progress (``warraq suggest``'s resume journal) records it on
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from store.errors import StoreError
-from store.storage import FILE_MODE, TEMP_SUFFIX
+from store.storage import TEMP_SUFFIX
 
 DEFAULT_GROUP = 1000
 
@@ -48,19 +48,38 @@ class _Queued:
     text: str
 
 
+_COUNTER = itertools.count()
+
+
 def _write_temp(path: Path, text: str) -> str:
-    """Create and write (without syncing) a temporary file beside ``path``; its path."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=TEMP_SUFFIX)
+    """Create and write (without syncing) a temporary file beside ``path``; its path.
+
+    Named ``.<file>.<pid>-<n>.tmp`` (what ``StoreFiles._clean_temp_files`` removes) and
+    created exclusively with the umask's mode: the same file ``mkstemp`` plus ``fchmod``
+    gave, in two system calls fewer."""
+    data = text.encode("utf-8")
+    while True:
+        tmp = f"{path.parent}/.{path.name}.{os.getpid()}-{next(_COUNTER)}{TEMP_SUFFIX}"
+        try:
+            fd = os.open(tmp, _CREATE, 0o666)
+            break
+        except FileExistsError:  # left by a killed writer of the same pid: next number
+            continue
     try:
-        if hasattr(os, "fchmod"):
-            os.fchmod(fd, FILE_MODE)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
     except BaseException:
+        os.close(fd)
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+    os.close(fd)
     return tmp
+
+
+_CREATE = (os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+           | getattr(os, "O_NOFOLLOW", 0))
 
 
 def _syncfs_function() -> Any:

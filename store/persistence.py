@@ -315,10 +315,10 @@ class StoreFiles:
             for key, data in art._rejected.get(table, {}).items():
                 layout[table].setdefault(str(key), data)  # kept as found, never dropped
         text = dumps(layout)
-        self._disk.check_before_save(art)  # hook: never overwrite a file changed on disk
-        if self._group is not None:  # group commit: renamed at the next flush_writes()
-            self._group.add(art, text)
+        if self._group is not None:  # group commit: renamed at the next flush_writes(),
+            self._group.add(art, text)  # which looks at the file on disk right before
             return
+        self._disk.check_before_save(art)  # hook: never overwrite a file changed on disk
         try:
             atomic_write_text(art.path, text, dir_fd=self._dir_fd)
         except OSError as exc:
