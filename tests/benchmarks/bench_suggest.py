@@ -55,15 +55,19 @@ print("BENCH " + json.dumps({"code": code, "seconds": seconds, "rss_mb": hwm,
 """
 
 
-def run_child(corpus: Path, store: Path, *extra: str, interrupt_after: float | None = None
+def run_child(corpus: Path, store: Path, *extra: str, interrupt_at: int | None = None
               ) -> dict:
     env = {**os.environ, "WARRAQ_NO_PROGRESS": "1"}
     proc = subprocess.Popen([sys.executable, "-c", _CHILD, str(corpus), "--store", str(store),
                              *extra], cwd=ROOT, env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
-    if interrupt_after is not None:
-        time.sleep(interrupt_after)
-        proc.send_signal(signal.SIGINT)
+    if interrupt_at is not None:  # Ctrl-C once that many article files are written
+        folder = store / "articles"
+        while proc.poll() is None:
+            if folder.is_dir() and len(os.listdir(folder)) >= interrupt_at:
+                proc.send_signal(signal.SIGINT)
+                break
+            time.sleep(0.05)
     out, err = proc.communicate()
     result = None
     summary = ""
@@ -104,7 +108,7 @@ def bench_size(base: Path, articles: int, workers: list[str]) -> None:
     line(f"suggest {articles:,}: re-run, all already there",
          f"{again['seconds']:.1f} s, {again['rss_mb']:.0f} MB", "safe to repeat")
     half = base / f"half{articles}"
-    cut = run_child(corpus, half, *workers, interrupt_after=first["seconds"] / 2)
+    cut = run_child(corpus, half, *workers, interrupt_at=articles // 2)
     resumed = run_child(corpus, half, *workers)
     line(f"suggest {articles:,}: interrupted at ~½, then resumed",
          f"{cut['seconds']:.1f} s + {resumed['seconds']:.1f} s", "resume skips what is done")
