@@ -76,6 +76,9 @@ class AnnotatingStore(UndoableStore):
                 span.annotator = self.annotator
         first = len(art.annotations.entities)
         what = description or f"add {len(spans)} entities"
+        key = art.next_doc_key("entities")  # once, not once per span (it scans them all)
+        for n, span in enumerate(spans):
+            art._doc_ids["entities"][span.id] = key + n
         with self._action("add_entity", art, what) as act:
             for span in spans:
                 # The span itself becomes the stored record (to_dict copied every value).

@@ -56,12 +56,13 @@ def new_id(prefix: str) -> str:
 _FIELD_NAMES: dict[type, frozenset[str]] = {}
 _FIELD_ORDER: dict[type, tuple[str, ...]] = {}
 _SCALARS = (str, int, float, bool, type(None))
+_SCALAR_TYPES = frozenset(_SCALARS)
 
 
 def _plain(value: Any) -> Any:
     """A copy of a record value as ``asdict`` makes it: nested records as dicts, lists,
     tuples and dicts copied, scalars (and enums, which are str) shared."""
-    if isinstance(value, _SCALARS):
+    if type(value) in _SCALAR_TYPES or isinstance(value, _SCALARS):
         return value
     if isinstance(value, list):
         return [_plain(v) for v in value]
@@ -88,13 +89,15 @@ class _Record:
         # of spans into dicts and ``asdict`` was a fifth of its time.
         names = _FIELD_ORDER.get(type(self))
         if names is None:
-            names = _FIELD_ORDER[type(self)] = tuple(f.name for f in fields(self))  # type: ignore[arg-type]
+            names = _FIELD_ORDER[type(self)] = tuple(
+                f.name for f in fields(self) if f.name != "extra")  # type: ignore[arg-type]
+        attrs = self.__dict__
         data: dict[str, Any] = {}
         for name in names:
-            value = getattr(self, name)
-            if value is not None and name != "extra":
-                data[name] = _plain(value)
-        for key, value in (getattr(self, "extra", None) or {}).items():
+            value = attrs[name]
+            if value is not None:
+                data[name] = value if type(value) in _SCALAR_TYPES else _plain(value)
+        for key, value in (attrs.get("extra") or {}).items():
             data.setdefault(key, _plain(value))
         return data
 
