@@ -11,7 +11,8 @@ real CLI runs in a child process on a fresh store, as a user would run it:
   re-running over a finished corpus;
 * an interrupted run (SIGINT after half of the articles) and its resume.
 
-Run: ``python tests/benchmarks/bench_suggest.py [--articles 10000 100000] [--workers N]`` or
+Run: ``python tests/benchmarks/bench_suggest.py [--articles 10000 100000] [--workers N]
+[--first-only]`` or
 ``pytest tests/benchmarks/bench_suggest.py`` (10,000 only).
 """
 
@@ -86,7 +87,8 @@ def line(name: str, value: str, target: str) -> None:
     print(f"{name:<44} {value:<44} target {target}")
 
 
-def bench_size(base: Path, articles: int, workers: list[str]) -> None:
+def bench_size(base: Path, articles: int, workers: list[str], first_only: bool = False
+               ) -> None:
     from store.synthetic import write_corpus
 
     t = time.perf_counter()
@@ -104,6 +106,8 @@ def bench_size(base: Path, articles: int, workers: list[str]) -> None:
     line(f"suggest {articles:,}: CPU",
          f"{first['cpu_main']:.0f} s main, {first['cpu_workers']:.0f} s workers", "(2 cores)")
     print(f"    {first['summary']}")
+    if first_only:
+        return
     again = run_child(corpus, store, *workers)
     line(f"suggest {articles:,}: re-run, all already there",
          f"{again['seconds']:.1f} s, {again['rss_mb']:.0f} MB", "safe to repeat")
@@ -115,11 +119,12 @@ def bench_size(base: Path, articles: int, workers: list[str]) -> None:
     print(f"    {resumed['summary']}")
 
 
-def run(sizes: tuple[int, ...] = SIZES, workers: int | None = None) -> None:
-    extra = ["--workers", str(workers)] if workers else []
+def run(sizes: tuple[int, ...] = SIZES, workers: int | None = None, first_only: bool = False
+        ) -> None:
+    extra = ["--workers", str(workers)] if workers is not None else []
     with tempfile.TemporaryDirectory(prefix="warraq-suggest-") as tmp:
         for articles in sizes:
-            bench_size(Path(tmp), articles, extra)
+            bench_size(Path(tmp), articles, extra, first_only)
 
 
 def test_suggest_benchmark():
@@ -130,5 +135,7 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--articles", type=int, nargs="+", default=list(SIZES))
     parser.add_argument("--workers", type=int)
+    parser.add_argument("--first-only", action="store_true",
+                        help="only the first run of each size (no re-run, no resume)")
     args = parser.parse_args()
-    run(tuple(args.articles), args.workers)
+    run(tuple(args.articles), args.workers, args.first_only)
