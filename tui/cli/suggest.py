@@ -137,10 +137,11 @@ def run_suggest(args: argparse.Namespace) -> int:
     if getattr(args, "list_suggesters", False):
         return _list_suggesters()
     suggesters = _suggesters(args)  # before opening anything: a bad name costs nothing
+    from store.suggesters import GazetteerSuggester
+
     for _, fn in suggesters:
-        prepare = getattr(fn, "prepare", None)
-        if callable(prepare):
-            prepare()  # once here, not in every worker
+        if isinstance(fn, GazetteerSuggester):
+            fn.prepare()  # once here, not in every worker
     corpus_path = args.corpus or sample_corpus_path()
     corpus = Corpus.open(corpus_path)
     schema = Schema.load(args.schema) if getattr(args, "schema", None) else Schema.load(None)
@@ -154,8 +155,9 @@ def run_suggest(args: argparse.Namespace) -> int:
         warn(f"{error}")
     ids = list(corpus.ids)
     origins = [name for name, _ in suggesters]
-    journal = RunJournal(store.root, RunJournal.key_for(
-        corpus_path, origins, tuple(getattr(args, "gazetteer", None) or ())))
+    model = getattr(args, "model", None)
+    extra = [*(getattr(args, "gazetteer", None) or ()), *([model] if model else [])]
+    journal = RunJournal(store.root, RunJournal.key_for(corpus_path, origins, extra))
     if getattr(args, "restart", False):
         journal.close(finished=True)  # forget an interrupted run: redo every article
     show = progress_enabled() and len(ids) > PROGRESS_MIN
@@ -163,8 +165,8 @@ def run_suggest(args: argparse.Namespace) -> int:
         with _progress_bar(len(ids), show) as advance:
             report = suggest_corpus(
                 store, corpus, suggesters, ids, journal=journal,
-                workers=_workers(args, suggesters, len(ids)), group=max(1, args.group),
-                on_article=advance,
+                workers=_workers(args, suggesters, len(ids)),
+                group=max(1, getattr(args, "group", DEFAULT_GROUP)), on_article=advance,
                 on_warning=lambda line: warn(f"{line}"))
     finally:
         store.close()
