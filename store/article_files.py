@@ -7,6 +7,7 @@ them directly. Nothing here touches the disk except through the paths it is give
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -43,6 +44,7 @@ def text_sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+@functools.lru_cache(maxsize=4096)  # a suggestion run asks three times per article
 def article_filename(article_id: str) -> str:
     """A file name safe on every OS for any id (``/``, Arabic, ``..``, 1,000 chars...).
 

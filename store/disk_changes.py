@@ -192,6 +192,11 @@ class DiskTracker:
         snapshot differs is re-anchored onto it, as when the article is opened."""
         self._corpus_text[article_id] = text
 
+    def forget(self, article_id: str, name: str) -> None:
+        """An article leaves memory (``Store.release``): its next read starts afresh."""
+        self.identities.pop(name, None)
+        self._corpus_text.pop(article_id, None)
+
     def check_before_write(self, art: Any, *, replay: bool = False) -> None:
         """Reload ``art`` when its file changed on disk; raises when the file is now
         damaged (never written), and for an undo/redo (``replay``) after a reload."""

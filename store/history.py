@@ -87,5 +87,11 @@ class History:
     def forget(self, article_id: str) -> None:
         """Drop actions touching an article whose offsets were re-anchored: their stored
         before/after states refer to the old text and must not be replayed."""
-        self._undo = [a for a in self._undo if article_id not in a.article_ids]
-        self._redo = [a for a in self._redo if article_id not in a.article_ids]
+        self.forget_all({article_id})
+
+    def forget_all(self, article_ids: set[str]) -> None:
+        """``forget`` for many articles in one pass over the stacks."""
+        if not article_ids or not (self._undo or self._redo):
+            return
+        self._undo = [a for a in self._undo if article_ids.isdisjoint(a.article_ids)]
+        self._redo = [a for a in self._redo if article_ids.isdisjoint(a.article_ids)]

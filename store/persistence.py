@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Self
@@ -28,6 +29,7 @@ from store.article_files import (
 )
 from store.disk_changes import DiskTracker
 from store.errors import StoreError
+from store.group_writes import DEFAULT_GROUP, GroupWriter
 from store.lock import StoreLock
 from store.paths import annotator_root, resolve_store_dir
 from store.records import now_iso
@@ -58,6 +60,8 @@ class StoreFiles:
         self._dir_fd: int | None = None
         # Articles whose save is deferred until the open batch ends (None: no batch).
         self._batch: dict[str, StoredArticle] | None = None
+        # Saves waiting for one group commit (None: each save is durable at once).
+        self._group: GroupWriter | None = None
         self.closed = False
         # Hook (store/disk_changes.py): what each article file was when read or written,
         # so a file changed by git or another tool is reloaded, never overwritten.
@@ -313,16 +317,77 @@ class StoreFiles:
             for key, data in art._rejected.get(table, {}).items():
                 layout[table].setdefault(str(key), data)  # kept as found, never dropped
         text = dumps(layout)
+        if self._group is not None:  # group commit: renamed at the next flush_writes(),
+            self._group.add(art, text)  # which looks at the file on disk right before
+            return
         self._disk.check_before_save(art)  # hook: never overwrite a file changed on disk
         try:
             atomic_write_text(art.path, text, dir_fd=self._dir_fd)
         except OSError as exc:
             raise StoreError(f"could not save: {exc.strerror or exc}", art.path) from None
+        self._saved(art, text)
+
+    def _saved(self, art: StoredArticle, text: str) -> None:
+        """``text`` is now ``art``'s file on disk."""
         self._disk.saved(art, text)  # hook: remember what is on disk now
         art.exists = True
         self._files.add(art.path.name)
         self._id_to_file.setdefault(art.id, art.path.name)
         self.last_saved_at = datetime.now(UTC)
+
+    # ================================================================== large runs
+    @contextlib.contextmanager
+    def grouped_writes(self, max_files: int = DEFAULT_GROUP) -> Iterator[GroupWriter]:
+        """Save article files by group commit (store/group_writes.py: one file-system sync
+        per group instead of two syncs per file; a crash still leaves every file whole,
+        old or new). A save inside the block is on disk after the next
+        :meth:`flush_writes` — call it when ``writes_queued`` reaches ``max_files`` — or
+        when the block ends, where a file that could not be written raises its error."""
+        if self._group is not None:
+            yield self._group
+            return
+        self._check_writable()
+        group = self._group = GroupWriter(self, max_files)
+        try:
+            yield group
+        finally:
+            try:
+                failed = self.flush_writes()
+            finally:
+                self._group = None
+            if failed:
+                raise next(iter(failed.values()))
+
+    @property
+    def writes_queued(self) -> int:
+        return len(self._group) if self._group is not None else 0
+
+    def flush_writes(self) -> dict[str, StoreError]:
+        """Make the queued saves durable (see :meth:`grouped_writes`); the articles whose
+        file could not be written, by id. Those leave memory (and their undo steps the
+        history), so nothing claims what the disk does not hold."""
+        if self._group is None:
+            return {}
+        failed = self._group.flush()
+        if failed:
+            self._forget_articles(failed)
+        return failed
+
+    def _forget_articles(self, article_ids: Iterable[str]) -> None:
+        """Drop articles from memory: the next read builds them from their files again.
+        Articles changed in an open batch or waiting in a write group are refused."""
+        ids = set(article_ids)
+        pending = set(self._batch or ()) | (self._group.queued_ids() if self._group else set())
+        busy = ids & pending
+        if busy:
+            raise StoreError(f"article {sorted(busy)[0]!r} has unsaved changes; not released")
+        for article_id in ids:
+            art = self._cache.pop(article_id, None)
+            name = art.path.name if art is not None else self._file_for(article_id)
+            self._raw.pop(name, None)
+            self._disk.forget(article_id, name)
+            if self._id_to_file.get(article_id) == article_filename(article_id):
+                del self._id_to_file[article_id]  # the default name: nothing to remember
 
 
 def _login_name() -> str:

@@ -36,8 +36,115 @@ FILE_MODE = 0o666 & ~_current_umask()
 
 
 def dumps(data: Any) -> str:
-    """The one serialization used for every store file (stable, human-diffable)."""
-    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    """The one serialization used for every store file (stable, human-diffable).
+
+    The bytes are exactly ``json.dumps(data, indent=2, sort_keys=True,
+    ensure_ascii=False)``; with ``indent`` the standard library falls back to its pure
+    Python encoder, which was a fifth of a suggestion run, so plain JSON data (dicts with
+    string keys, lists, strings, numbers, booleans, null) is written by :func:`_indented`
+    (about three times faster) and anything else goes the standard way.
+    """
+    out: list[str] = []
+    try:
+        _indented(data, 0, out)
+    except _NotPlain:
+        return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    out.append("\n")
+    return "".join(out)
+
+
+class _NotPlain(Exception):
+    """Data :func:`_indented` leaves to ``json.dumps`` (its errors included)."""
+
+
+_encode_str = (getattr(json.encoder, "c_encode_basestring", None)
+               or json.encoder.py_encode_basestring)
+_INDENTS = ["\n" + "  " * level for level in range(64)]
+
+
+_LEAF_TYPES = frozenset({str, int, float, bool, type(None)})
+_STR = frozenset({str})
+_FLAT_ENCODERS: dict[int, json.JSONEncoder] = {}
+
+
+def _flat_encoder(level: int) -> json.JSONEncoder:
+    """An encoder (with the C speedups: no ``indent``) for one dict of plain values
+    at nesting ``level``: its item separator is the comma, newline and indent that
+    ``indent=2`` puts between items."""
+    encoder = _FLAT_ENCODERS.get(level)
+    if encoder is None:
+        encoder = _FLAT_ENCODERS[level] = json.JSONEncoder(
+            ensure_ascii=False, sort_keys=True, separators=("," + _INDENTS[level], ": "))
+    return encoder
+
+
+def _float_text(value: float) -> str:
+    if value != value:
+        return "NaN"
+    if value in (float("inf"), float("-inf")):
+        return "Infinity" if value > 0 else "-Infinity"
+    return float.__repr__(value)
+
+
+def _indented(value: Any, level: int, out: list[str]) -> None:
+    """Append ``value`` as ``json.dumps(indent=2, sort_keys=True, ensure_ascii=False)``
+    writes it at nesting ``level``."""
+    if isinstance(value, str):
+        out.append(_encode_str(value))
+    elif value is None:
+        out.append("null")
+    elif value is True:
+        out.append("true")
+    elif value is False:
+        out.append("false")
+    elif isinstance(value, int):
+        out.append(int.__repr__(value))
+    elif isinstance(value, float):
+        out.append(_float_text(value))
+    elif isinstance(value, dict):
+        if not value:
+            out.append("{}")
+            return
+        if level + 1 >= len(_INDENTS):
+            raise _NotPlain
+        inner = _INDENTS[level + 1]
+        if _LEAF_TYPES.issuperset(map(type, value.values())) and _STR.issuperset(
+                map(type, value)):
+            # A record of plain values (most of a store file): the C encoder writes it
+            # with the item separator carrying the newline and indent, in one call.
+            body = _flat_encoder(level + 1).encode(value)
+            out.append(f"{{{inner}{body[1:-1]}{_INDENTS[level]}}}")
+            return
+        sep = "{" + inner
+        for key in sorted(value):
+            if type(key) is not str:
+                raise _NotPlain  # json.dumps turns such keys into strings its own way
+            item = value[key]
+            kind = type(item)
+            if kind is str:  # the common leaves inline: a call per value was most of it
+                out.append(f"{sep}{_encode_str(key)}: {_encode_str(item)}")
+            elif kind is int:
+                out.append(f"{sep}{_encode_str(key)}: {int.__repr__(item)}")
+            else:
+                out.append(f"{sep}{_encode_str(key)}: ")
+                _indented(item, level + 1, out)
+            sep = "," + inner
+        out.append(_INDENTS[level] + "}")
+    elif isinstance(value, (list, tuple)):
+        if not value:
+            out.append("[]")
+            return
+        if level + 1 >= len(_INDENTS):
+            raise _NotPlain
+        inner = _INDENTS[level + 1]
+        sep = "[" + inner
+        for item in value:
+            out.append(sep)
+            _indented(item, level + 1, out)
+            sep = "," + inner
+        out.append(_INDENTS[level] + "]")
+    else:
+        raise _NotPlain
 
 
 def fsync_dir(path: Path) -> None:

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any, Protocol, TypeVar
+from typing import Any, NamedTuple, Protocol, TypeVar
 
 from store.arabic import normalize
 from store.errors import SuggesterError
 from store.gazetteer import Gazetteer, Match
-from store.records import EntitySpan, SpanStatus
+from store.records import EntitySpan, SpanStatus, now_iso
 from store.span_policy import IsName, SpanPolicy, gazetteer_names, policy_of, same_stretch
 
 ORIGIN = "gazetteer"
@@ -31,6 +31,8 @@ class _Store(Protocol):  # the part of store.store.Store used here
     def attach(self, article_id: str, text: str, meta: dict[str, Any] | None = None) -> Any: ...
     def annotations(self, article_id: str) -> Any: ...
     def add_entity(self, article_id: str, span: EntitySpan) -> EntitySpan: ...
+    def add_entities(self, article_id: str, spans: list[EntitySpan],
+                     description: str | None = None) -> list[EntitySpan]: ...
     def batch(self, description: str = ...) -> Any: ...
 
 
@@ -56,18 +58,19 @@ class SuggestCounts:
     warnings: list[str] = field(default_factory=list)  # one line per article with bad spans
 
 
-@dataclass(frozen=True)
-class Candidate:
+class Candidate(NamedTuple):
     """A span some source proposes: code point offsets into the article text, end-exclusive.
 
     ``extra`` is stored on the span as extra fields (the gazetteer's canonical entry name).
+    A named tuple, not a dataclass: a large run sends millions of them from its worker
+    processes, and tuples pickle several times faster.
     """
 
     start: int
     end: int
     label: str
     score: float | None = None
-    extra: Mapping[str, Any] = field(default_factory=dict)
+    extra: Mapping[str, Any] | None = None
 
     @classmethod
     def from_match(cls, m: Match) -> Candidate:
@@ -139,7 +142,7 @@ def add_pending(
 ) -> list[EntitySpan]:
     """Store the new candidates of one attached article as pending spans of ``origin``.
 
-    All additions are one write and one undo step (``store.batch``); what is already
+    All additions are one write and one undo step (``store.add_entities``); what is already
     decided, or has a label outside the schema, is counted and skipped.
     """
     counts = counts if counts is not None else SuggestCounts()
@@ -155,16 +158,12 @@ def add_pending(
             fresh.append(c)
     added: list[EntitySpan] = []
     if fresh:
-        with store.batch(f"{origin} suggestions for {article_id}"):
-            for c in fresh:
-                added.append(store.add_entity(
-                    article_id,
-                    EntitySpan(
-                        start=c.start, end=c.end, text=text[c.start:c.end], label=c.label,
-                        origin=origin, status=SpanStatus.PENDING, score=c.score,
-                        extra=dict(c.extra),
-                    ),
-                ))
+        stamp = now_iso()
+        spans = [EntitySpan(start=c.start, end=c.end, text=text[c.start:c.end], label=c.label,
+                            origin=origin, status=SpanStatus.PENDING, score=c.score,
+                            created=stamp, extra=dict(c.extra or {}))
+                 for c in fresh]
+        added = store.add_entities(article_id, spans, f"{origin} suggestions for {article_id}")
     counts.added += len(added)
     return added
 
@@ -179,7 +178,7 @@ def fit_candidates(policy: SpanPolicy, text: str, candidates: Iterable[Candidate
     out: list[Candidate] = []
     for c in candidates:
         names = is_name
-        entry = c.extra.get("entry") if policy.stem else None
+        entry = (c.extra or {}).get("entry") if policy.stem else None
         if isinstance(entry, str) and is_name is not None:
             key, known = normalize(entry), is_name
             names = lambda k, key=key, known=known: k == key or known(k)  # noqa: E731

@@ -11,8 +11,7 @@ same way. A batch defers the saves to one write per article and one undo step.
 from __future__ import annotations
 
 import contextlib
-import copy
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +32,18 @@ _ANNOTATING = {
     "add_event", "update_event", "remove_event",
     "toggle_doc_label", "set_doc_labels",
 }
+
+
+def json_copy(value: Any) -> Any:
+    """A deep copy of JSON-shaped data (dicts, lists, scalars), several times faster than
+    ``copy.deepcopy``, which a suggestion run called for every span it added."""
+    if isinstance(value, dict):
+        return {k: json_copy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [json_copy(v) for v in value]
+    if isinstance(value, tuple):
+        return tuple(json_copy(v) for v in value)
+    return value
 
 
 def _suggestions_only(changes: list[Change]) -> bool:
@@ -126,6 +137,22 @@ class UndoableStore(StoreFiles):
                     self._save(art)
             raise
 
+    # ================================================================== memory
+    def release(self, article_ids: Iterable[str]) -> None:
+        """Let go of articles this process is done with (a suggestion run over a large
+        corpus): they leave the cache, and their undo steps the history, since a step
+        must not replay onto a copy that is no longer the one in memory. A later read
+        loads them from their files again. Articles with unsaved changes (an open batch,
+        a write group not yet flushed) raise ``StoreError``."""
+        ids = set(article_ids)
+        self._forget_articles(ids)
+        self._history.forget_all(ids)
+
+    @property
+    def cached_articles(self) -> int:
+        """How many articles are held in memory (bounded during a large run)."""
+        return len(self._cache)
+
     # ================================================================== batch
     @contextlib.contextmanager
     def batch(self, description: str = "batch", *, undoable: bool = True) -> Iterator[None]:
@@ -216,13 +243,15 @@ class UndoableStore(StoreFiles):
         self._history.push(pending.action)
 
     def _change_record(self, pending: _Pending, art: StoredArticle, table: str,
-                       record_id: str, data: dict[str, Any] | None) -> None:
+                       record_id: str, data: dict[str, Any] | None, record: Any = None
+                       ) -> None:
         before = art._docs[table].get(record_id)
-        index = art.find(table, record_id)
+        # A record is in ``_docs`` exactly when it is in the list: a new one needs no scan.
+        index = art.find(table, record_id) if before is not None else None
         change = Change(art.id, table, record_id, before, data,
                         index if index is not None else len(getattr(art.annotations, table)))
         pending.action.changes.append(change)
-        self._apply_record(art, table, record_id, data, index)
+        self._apply_record(art, table, record_id, data, index, record)
 
     def _change_value(self, pending: _Pending, art: StoredArticle, table: str,
                       value: Any) -> None:
@@ -245,17 +274,20 @@ class UndoableStore(StoreFiles):
                                value, index if index is not None else change.index)
 
     def _apply_record(self, art: StoredArticle, table: str, record_id: str,
-                      data: dict[str, Any] | None, index: int | None) -> None:
+                      data: dict[str, Any] | None, index: int | None, record: Any = None
+                      ) -> None:
         """Set (``data``) or drop (None) one record in memory: both the record object and
-        the raw document ``_save`` writes, keeping its TinyDB id (a new one gets the next)."""
+        the raw document ``_save`` writes, keeping its TinyDB id (a new one gets the next).
+        ``record``: the record object ``data`` was just made from (and shares nothing
+        with), kept as it is instead of being rebuilt from a copy of ``data``."""
         records = getattr(art.annotations, table)
-        pos = art.find(table, record_id)
+        pos = art.find(table, record_id) if record_id in art._docs[table] else None
         if data is None:
             if pos is not None:
                 del records[pos]
             art._docs[table].pop(record_id, None)
             return
-        rec = RECORD_CLASS[table].from_dict(copy.deepcopy(data))
+        rec = record if record is not None else RECORD_CLASS[table].from_dict(json_copy(data))
         if pos is not None:
             records[pos] = rec
         else:

@@ -11,15 +11,19 @@ articles failed, 2 when nothing could be done.
 from __future__ import annotations
 
 import argparse
-from collections.abc import Iterable, Iterator
+import contextlib
+import os
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from store.errors import WarraqError
+from store.group_writes import DEFAULT_GROUP
 from tui.cli.options import EXIT_ERROR, EXIT_PARTIAL, add_store_options, progress_enabled
 from tui.cli.output import say
 from tui.rtl.glyphs import warn
 
 PROGRESS_MIN = 50
+AUTO_WORKERS_MIN = 4096  # below this many articles a worker process costs more than it saves
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -49,27 +53,33 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         "suggester's name)")
     parser.add_argument("--list-suggesters", action="store_true",
                         help="print the registered suggesters and exit")
+    parser.add_argument("--workers", type=int, metavar="N",
+                        help="processes reading and matching articles beside the one "
+                        "writing the store (default: 1 for the gazetteer on a large "
+                        "corpus and two cores or more, else 0; 0 for plug-ins)")
+    parser.add_argument("--group", type=int, metavar="N", default=DEFAULT_GROUP,
+                        help="articles made durable together: one disk sync, then "
+                        f"they leave memory and count as done for a resume (default "
+                        f"{DEFAULT_GROUP})")
+    parser.add_argument("--restart", action="store_true",
+                        help="ignore an interrupted run's progress and go over every "
+                        "article again (by default a re-run skips what it finished)")
     add_store_options(parser)
     parser.set_defaults(run=run_suggest)
 
 
-def _progress(items: Iterable[Any], total: int, enabled: bool) -> Iterator[Any]:
+@contextlib.contextmanager
+def _progress_bar(total: int, enabled: bool) -> Iterator[Callable[[], None] | None]:
+    """A rich progress bar on stderr (a terminal only), advanced once per article."""
     if not enabled:
-        yield from items
+        yield None
         return
     from rich.console import Console
     from rich.progress import Progress
 
     with Progress(console=Console(stderr=True), transient=True) as bar:
         task = bar.add_task("suggesting", total=total)
-        for item in items:
-            yield item
-            bar.advance(task)
-
-
-def _meta_dict(meta: Any) -> dict[str, Any]:
-    keys = ("title", "date", "url", "source")
-    return {k: getattr(meta, k) for k in keys if getattr(meta, k, None) is not None}
+        yield lambda: bar.advance(task)
 
 
 def _suggesters(args: argparse.Namespace) -> list[tuple[str, Any]]:
@@ -108,69 +118,84 @@ def _list_suggesters() -> int:
     return 0
 
 
+def _workers(args: argparse.Namespace, suggesters: list[tuple[str, Any]], total: int) -> int:
+    """Processes reading and matching articles beside the one writing the store:
+    ``--workers``, else one for the built-in gazetteer on a large corpus when there are
+    two cores (the store's side is the slower one, so a second worker would only take
+    CPU from it); none for plug-ins (a model may not survive a fork) unless asked."""
+    from store.suggesters import GazetteerSuggester
+
+    asked = getattr(args, "workers", None)
+    if asked is not None:
+        return max(0, asked)
+    if total < AUTO_WORKERS_MIN or (os.cpu_count() or 1) < 2 or not all(
+            isinstance(fn, GazetteerSuggester) for _, fn in suggesters):
+        return 0
+    return 1
+
+
 def run_suggest(args: argparse.Namespace) -> int:
     from store.corpus import Corpus, sample_corpus_path
     from store.paths import resolve_store_dir
     from store.schema import Schema
     from store.store import Store
-    from store.suggest import SuggestCounts, suggest_with
+    from store.suggest_run import RunJournal, suggest_corpus
 
     if getattr(args, "list_suggesters", False):
         return _list_suggesters()
     suggesters = _suggesters(args)  # before opening anything: a bad name costs nothing
-    corpus = Corpus.open(args.corpus or sample_corpus_path())
+    from store.suggesters import GazetteerSuggester
+
+    for _, fn in suggesters:
+        if isinstance(fn, GazetteerSuggester):
+            fn.prepare()  # once here, not in every worker
+    corpus_path = args.corpus or sample_corpus_path()
+    corpus = Corpus.open(corpus_path)
     schema = Schema.load(args.schema) if getattr(args, "schema", None) else Schema.load(None)
     suggesters = [(name, fn.for_schema(schema) if callable(getattr(fn, "for_schema", None))
                    else fn) for name, fn in suggesters]
+    # scan=False: a large store is read article by article, never all at once.
     store = Store.open(resolve_store_dir(getattr(args, "store", None)), schema,
-                       annotator=getattr(args, "annotator", None), require_write=True)
+                       annotator=getattr(args, "annotator", None), require_write=True,
+                       scan=False)
     try:  # a suggester that needs the store folder (the trained model) gets it now
         suggesters = [_for_store(name, fn, store.root) for name, fn in suggesters]
     except WarraqError:
         store.close()
         raise
-    counts = SuggestCounts()
+    early_failures = 0
     for error in corpus.errors:  # articles the corpus could not even index
-        counts.failed += 1
+        early_failures += 1
         warn(f"{error}")
     ids = list(corpus.ids)
+    origins = [name for name, _ in suggesters]
+    model = getattr(args, "model", None)
+    extra = [*(getattr(args, "gazetteer", None) or ()), *([model] if model else [])]
+    journal = RunJournal(store.root, RunJournal.key_for(corpus_path, origins, extra))
+    if getattr(args, "restart", False):
+        journal.close(finished=True)  # forget an interrupted run: redo every article
     show = progress_enabled() and len(ids) > PROGRESS_MIN
     try:
-        for article_id in _progress(ids, len(ids), show):
-            try:
-                article = corpus.load(article_id)
-            except WarraqError as error:
-                counts.failed += 1
-                warn(f"{error}")
-                continue
-            failed = False
-            for name, fn in suggesters:
-                before = counts.articles
-                try:
-                    suggest_with(store, article_id, article.text, _meta_dict(article.meta),
-                                 name, fn, counts)
-                except WarraqError as error:
-                    failed = True
-                    warn(f"{error}")
-                # count articles, not (article, suggester) pairs
-                counts.articles = before
-            for warning in counts.warnings:
-                warn(f"{warning}")
-            counts.warnings.clear()
-            if failed:
-                counts.failed += 1
-            else:
-                counts.articles += 1
+        with _progress_bar(len(ids), show) as advance:
+            report = suggest_corpus(
+                store, corpus, suggesters, ids, journal=journal,
+                workers=_workers(args, suggesters, len(ids)),
+                group=max(1, getattr(args, "group", DEFAULT_GROUP)), on_article=advance,
+                on_warning=lambda line: warn(f"{line}"))
     finally:
         store.close()
-    names = ", ".join(dict.fromkeys(name for name, _ in suggesters))
+    counts = report.counts
+    counts.failed += early_failures
+    names = ", ".join(dict.fromkeys(origins))
     invalid = f", {counts.invalid} invalid spans skipped" if counts.invalid else ""
+    resumed = (f"; resumed an interrupted run: {report.resumed} articles were already done"
+               if report.resumed else "")
     say(  # names from --source or plugins, the store's path: shown with signs
         f"{counts.added} suggestions added in {counts.articles} articles"
         f" ({counts.already} already in the store, {counts.unknown_label} with labels"
-        f" not in the schema, {counts.failed} articles failed{invalid});"
+        f" not in the schema, {counts.failed} articles failed{invalid}){resumed};"
         f" source: {names}; store: {store.root}"
     )
     if counts.failed:
-        return EXIT_ERROR if counts.articles == 0 else EXIT_PARTIAL
+        return EXIT_ERROR if counts.articles + report.resumed == 0 else EXIT_PARTIAL
     return 0
