@@ -112,3 +112,13 @@ class TestPickers:
 class TestGuidelines:
     def test_guideline_view(self, snap_compare, app) -> None:
         assert snap_compare(app, terminal_size=SIZE, press=["enter", "G"])
+
+
+class TestNarrow:
+    """The reader keeps the width on small terminals (issue 14, item 13)."""
+
+    def test_reader_at_100_by_30(self, snap_compare, app) -> None:
+        assert snap_compare(app, terminal_size=(100, 30), press=["enter"])
+
+    def test_reader_at_80_by_24(self, snap_compare, app) -> None:
+        assert snap_compare(app, terminal_size=(80, 24), press=["enter"])
