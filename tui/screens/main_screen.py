@@ -87,6 +87,7 @@ class MainScreen(AnnotatingScreen):
         self.query_one(Reader).border_title = "Reader"
         self.query_one(SidePane).border_title = "Article"
         articles.focus()
+        self.call_after_refresh(self._resume)
         for message in app.startup_notices:
             self.notify(message, severity="warning", timeout=8)
         if app.store is not None:  # follow git pulls and other tools: _watch_store
@@ -117,6 +118,7 @@ class MainScreen(AnnotatingScreen):
             return False
         self._unreadable.pop(article_id, None)
         self.current_id = article_id
+        self._cursor_offset = 0
         reader = self.query_one(Reader)
         reader.load(article_id, article.text)
         reader.border_title = f"Reader · {printable(article_id)}"
@@ -153,6 +155,7 @@ class MainScreen(AnnotatingScreen):
             self.notify(damage_notice(damage), severity="error", timeout=12)
         elif status.info.startswith("this article's store file"):
             status.info = ""
+        self._remember_place()  # a crash later still reopens this article
         return True
 
     @on(Reader.CursorMoved)
@@ -161,6 +164,8 @@ class MainScreen(AnnotatingScreen):
         compositor repaints the box around all dirty regions, and a reader row plus a card
         across the screen would make that box most of the screen on every keypress."""
         self._pending_cursor = event
+        if event.word is not None and event.article_id == self.current_id:
+            self._cursor_offset = event.word.start  # where to reopen (session memory)
         if self._cursor_timer is None:
             self._cursor_timer = self.set_timer(CURSOR_FOLLOW_DELAY, self._follow_cursor)
 
@@ -207,6 +212,7 @@ class MainScreen(AnnotatingScreen):
             self.notify(said, timeout=4)
 
     def on_unmount(self) -> None:
+        self._remember_place()
         retrainer = getattr(self, "_retrainer", None)
         if retrainer is not None:
             retrainer.stop()
@@ -384,7 +390,7 @@ class MainScreen(AnnotatingScreen):
         passed: list[str] = []
         for step in range(1, len(shown) + 1):
             candidate = shown[(here + delta * step) % len(shown)]
-            if skip_done and entries.statuses[candidate] == "done":
+            if skip_done and entries.statuses[candidate] in self._passed_statuses():
                 continue
             article_id = entries.ids[candidate]
             if self.open_article(article_id, quiet=True):
@@ -403,6 +409,40 @@ class MainScreen(AnnotatingScreen):
         self.notify(f"Passed over {len(passed):,} unreadable article"
                     f"{'s' if len(passed) > 1 else ''}: {first}{more}",
                     severity="warning", timeout=8)
+
+    @staticmethod
+    def _passed_statuses() -> tuple[str, ...]:
+        from tui.services.session_memory import next_skips_skipped
+
+        return ("done", "skipped") if next_skips_skipped() else ("done",)
+
+    def action_mark(self, status: str) -> None:
+        super().action_mark(status)
+        if status == "skipped" and self.session is not None and str(
+                self.session.annotations.status) == "skipped":
+            self.action_next_article()  # `s` skips and goes on
+
+    def _remember_place(self) -> None:
+        store = self.warraq.store
+        if store is None or self.current_id is None or getattr(store, "read_only", False):
+            return
+        from tui.services.session_memory import Place, remember
+
+        remember(store.root, self.warraq.annotator,
+                 Place(self.current_id, getattr(self, "_cursor_offset", 0)))
+
+    def _resume(self) -> None:
+        """Reopen where this annotator left off (the article and the cursor)."""
+        store = self.warraq.store
+        if store is None:
+            return
+        from tui.services.session_memory import remembered
+
+        place = remembered(store.root, self.warraq.annotator)
+        if place is None or self.query_one(ArticleList).entries.position(place.article_id) is None:
+            return
+        if self.open_article(place.article_id, quiet=True):
+            self.query_one(Reader).move_to_offset(place.offset)
 
     def action_next_article(self) -> None:
         self._step(1, skip_done=True)
