@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import re
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,34 @@ from textual.screen import Screen
 from tui.commands import WarraqCommands
 from tui.rtl.glyphs import printable
 from tui.services.workspace import Workspace, open_workspace
+
+NOTICE_WIDTH = 70  # a toast's text width (Toast max-width 80, less its padding)
+_ARABIC = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
+# Arabic words with the spaces and Arabic punctuation between them (one isolated run).
+_LETTERS = "\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff"
+_ARABIC_RUN = re.compile(f"[{_LETTERS}]+(?:[\\s\u060c\u061b]+[{_LETTERS}]+)*")
+
+
+def notice_text(message: str, bidi: str) -> str:
+    """A message as the notification must draw it. In app mode each run of Arabic words is
+    laid out on its own, as if isolated (FSI … PDI), and put back in the Latin sentence: a
+    name in «» keeps the numbers after it out of its run (``GPE «موسكو»: 15 suggestions``
+    would otherwise read ``GPE «15 :«…`` as the bidi algorithm, browsers included, has it).
+    A message that is mostly Arabic is laid out whole, right to left, wrapped here so its
+    lines stay in order."""
+    if bidi != "app" or not _ARABIC.search(message):
+        return message
+    from tui.rtl.layout import BaseDirection, article_direction, layout_paragraph
+    from tui.rtl.visual_text import visual_lines
+
+    if article_direction(message) == BaseDirection.RTL:
+        return "\n".join(line.rstrip() for line in visual_lines(message, NOTICE_WIDTH))
+
+    def isolated(run: re.Match[str]) -> str:
+        return "".join(line.text for line in
+                       layout_paragraph(run.group(), 10_000, BaseDirection.RTL))
+
+    return _ARABIC_RUN.sub(isolated, message)
 
 
 class HeldKeys(App[None]):
@@ -162,9 +191,11 @@ class WarraqApp(TerminalOutput):
     def notify(self, message: str, *args: Any, **kwargs: Any) -> None:
         """Every notification passes through here (screens' ``notify`` calls it): messages
         quote file names, ids and errors, so controls in them become visible signs and
-        square brackets in them are text, not markup."""
+        square brackets in them are text, not markup. Arabic inside them (a name in a Latin
+        sentence, a title) is laid out by Warraq's own engine like everything else on
+        screen: Textual would draw it in logical order, letters unjoined and reversed."""
         kwargs.setdefault("markup", False)
-        super().notify(printable(str(message)), *args, **kwargs)
+        super().notify(notice_text(printable(str(message)), self.bidi), *args, **kwargs)
 
     def on_load(self) -> None:
         # Start-up makes tens of thousands of long-lived objects (widgets, styles, caches)

@@ -220,7 +220,11 @@ async def test_mark_done_next_skips_done_and_reopen_shows_everything(make_app):
         articles = again.screen.query_one(ArticleList)
         entry = next(e for e in articles.entries if e.id == FIRST)
         assert entry.status == "done"
-        reader = await open_first(pilot)
+        # Reopening resumes where the annotator left off: the article `n` went on to.
+        assert again.screen.current_id == "001_924c621b7ea87b2a"
+        assert again.screen.open_article(FIRST)
+        await pilot.pause()
+        reader = again.screen.query_one(Reader)
         kinds = sorted(d.kind for d in reader._decorations)
         assert kinds == ["entity", "highlight"]
         assert len(again.screen.query_one(TagList).items) == 2

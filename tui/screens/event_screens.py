@@ -26,6 +26,7 @@ from tui.rtl.visual_text import VisualText, visual_line
 from tui.screens.modal import WarraqModal
 from tui.services.article_session import AnnotationError, ArticleSession
 from tui.services.role_choices import EntityChoice, entity_choices, filter_choices, misfit
+from tui.widgets.search_input import SearchInput
 
 # Runs one change of the open article through the main screen (saved at once, repainted,
 # an error shown as one line and never raised); returns whether it was saved.
@@ -94,7 +95,7 @@ class ChoicePicker(WarraqModal[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(self.heading)
-            yield Input(placeholder=self.placeholder, id="filter")
+            yield SearchInput(placeholder=self.placeholder, id="filter")
             yield OptionList(id="choices")
 
     def on_mount(self) -> None:
@@ -231,7 +232,7 @@ class EventEditor(WarraqModal[None]):
             with Horizontal():
                 yield OptionList(id="roles")
                 with Vertical(id="entity-side"):
-                    yield Input(placeholder="type to filter entities…", id="entity-filter")
+                    yield SearchInput(placeholder="type to filter entities…", id="entity-filter")
                     yield OptionList(id="entities")
             yield Static("", id="warning")
             yield Static("enter: choose · type: filter · tab: switch lists · "
@@ -456,7 +457,7 @@ class NoteDialog(WarraqModal[str | None]):
         with Vertical():
             yield Label(Text.assemble(("Note on ", "dim"), (visual_line(self.quoted, 50),
                                                              "bold")))
-            yield Input(value=self.note, placeholder="note (enter saves, esc cancels)")
+            yield SearchInput(value=self.note, placeholder="note (enter saves, esc cancels)")
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
