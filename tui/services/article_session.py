@@ -464,10 +464,14 @@ class ArticleSession:
 def label_counts(annotations: ArticleAnnotations) -> dict[str, int]:
     """Accepted entity spans per label: what the article list filters and counts by (the
     same shape the store summary gives it at start-up)."""
+    from tui.services.list_columns import PENDING
+
     counts: dict[str, int] = {}
     for span in annotations.entities:
         if span.status == SpanStatus.ACCEPTED:
             counts[span.label] = counts.get(span.label, 0) + 1
+        elif span.status == SpanStatus.PENDING:
+            counts[PENDING] = counts.get(PENDING, 0) + 1
     return counts
 
 

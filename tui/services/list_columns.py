@@ -25,6 +25,17 @@ from typing import Any, overload
 from store.arabic import normalize, normalize_many
 from store.corpus import site_name
 
+# The list's counts hold accepted spans per label and, under this key (no label is
+# written so), the article's pending suggestions: both shown on its second row.
+PENDING = "…pending"
+
+
+def pending_of(summary: Any) -> int:
+    """Pending suggestions of a stored article, from its summary's suggestion outcomes."""
+    quality = getattr(summary, "quality", None) or {}
+    return sum(n for key, n in quality.items() if key.endswith("\tpending"))
+
+
 # "damaged": the article's store file cannot be read (it is shown, never overwritten).
 STATUS_MARKS = {"new": "·", "in_progress": "◐", "done": "✓", "skipped": "↷", "damaged": "✗"}
 STATUS_NAMES = {"new": "new", "in_progress": "in progress", "done": "done", "skipped": "skipped",
@@ -173,8 +184,11 @@ class Entries(Sequence[Entry]):
             found = summaries[ids[j]]
             if found.status != "new":
                 statuses[j] = str(found.status)
-            if found.labels:
+            pending = pending_of(found)
+            if found.labels or pending:
                 counts[offset + j] = dict(found.labels)
+                if pending:
+                    counts[offset + j][PENDING] = pending
 
     def extend(self, ids: Sequence[str], titles: Sequence[str], dates: Sequence[str | None],
                sources: Sequence[str | None], keys: Sequence[str] | None = None, *,
@@ -306,7 +320,7 @@ class Entries(Sequence[Entry]):
         """Labels with at least one accepted span in some article."""
         found: set[str] = set()
         for counts in self.counts.values():
-            found.update(label for label, n in counts.items() if n)
+            found.update(label for label, n in counts.items() if n and label != PENDING)
         return sorted(found)
 
     # ------------------------------------------------------------------ sorting

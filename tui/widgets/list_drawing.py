@@ -26,6 +26,7 @@ from textual.strip import Strip
 
 from tui.rtl.layout import BaseDirection, article_direction, layout_paragraph
 from tui.rtl.visual_text import visual_line
+from tui.services.list_columns import PENDING
 from tui.services.list_model import STATUS_MARKS
 
 # Screen rows per article: the title, then the details.
@@ -37,13 +38,23 @@ DRAW_AHEAD_SLICE = 6
 
 
 def details_text(date: str | None, source: str | None, counts: dict[str, int] | None) -> str:
-    """The second row's words: date (or a dash), source if known, accepted entities."""
+    """The second row's words: date (or a dash), source if known, accepted entities per
+    label and the pending suggestions waiting for a decision."""
     parts = [date or "—"]
     if source:
         parts.append(source)
-    total = sum(counts.values()) if counts else 0
-    if total:
-        parts.append(f"{total} entit{'y' if total == 1 else 'ies'}")
+    counts = dict(counts or {})
+    pending = counts.pop(PENDING, 0)
+    # Per label, most frequent first (three at most: the row is narrow), then the rest.
+    ranked = sorted(((n, label) for label, n in counts.items() if n), reverse=True)
+    shown = [f"{label} {n}" for n, label in ranked[:3]]
+    rest = sum(n for n, _ in ranked[3:])
+    if rest:
+        shown.append(f"+{rest}")
+    if shown:
+        parts.append(" ".join(shown))
+    if pending:
+        parts.append(f"{pending} pending")
     return " · ".join(parts)
 
 
