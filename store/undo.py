@@ -167,9 +167,13 @@ class UndoableStore(StoreFiles):
         self._check_writable()
         self._batch = {}
         self._batch_action = _Pending("batch", None, description)
+        # A batch kept off the undo history is machine work throughout, removals of stale
+        # suggestions included: it neither starts an article nor counts as a decision.
+        self._machine_batch = not undoable
         try:
             yield
         finally:
+            self._machine_batch = False
             dirty, self._batch = self._batch, None
             pending, self._batch_action = self._batch_action, None
             self._finish_batch(dirty, pending, record=undoable)
@@ -215,7 +219,8 @@ class UndoableStore(StoreFiles):
             raise
         # Only a person's work starts an article and credits the annotator: pending
         # suggestions from a gazetteer, a model or an import leave it "new", unclaimed.
-        machine_only = _suggestions_only(pending.action.changes)
+        machine_only = (_suggestions_only(pending.action.changes)
+                        or (self._batch is not None and getattr(self, "_machine_batch", False)))
         if kind in _ANNOTATING and not machine_only and pending.action.changes:
             self.human_decisions += 1  # what the app's background retraining counts
         if (kind in _ANNOTATING and art.annotations.status == ArticleStatus.NEW

@@ -162,3 +162,15 @@ async def test_the_app_retrains_in_the_background_and_refreshes_unopened_article
         # `u` still takes back the person's own last action, not the refresh.
         last = app.store.undo()
         assert last is not None and "fresh" not in (last.description or "")
+        # Active learning: the palette action opens the unopened article the new model is
+        # least sure of (its uncertainty came with the refreshed suggestions).
+        retrainer = app.screen._retrainer
+        assert 0.0 <= retrainer.uncertainty["fresh"] <= 1.0
+        assert retrainer.most_uncertain() == "fresh"
+        app.screen.open_most_uncertain()
+        await pilot.pause()
+        # "fresh" lives in the store only (no corpus file), so opening it reaches the
+        # reader's "cannot read" path: what matters here is which article was asked for.
+        assert app.screen.current_id == "fresh" or "fresh" in app.screen._unreadable
+        # The background refresh is machine work: it left the article new, not gold.
+        assert not app.store.get("fresh").annotations.decided_by_a_person()

@@ -40,6 +40,8 @@ class WarraqCommands(Provider):
             ("Toggle the article list", "ctrl+b", main.action_toggle_list),
             ("Propagate the entity under the cursor to the whole corpus (as suggestions)",
              "palette", main.propagate_to_corpus),
+            ("Open the article the model is least sure of (active learning)", "palette",
+             main.open_most_uncertain),
             ("Undo", "u", main.action_undo),
             ("Redo", "ctrl+r", main.action_redo),
             ("Mark article done", "d", partial(main.action_mark, "done")),

@@ -71,6 +71,8 @@ def _refresh(store: Any, root: Path, out: Path, adjectives: str) -> None:
                    for e in art.annotations.entities):
             continue
         spans = [list(s) for s in model.spans(art.text, gaz)]
-        lines.append(json.dumps({"id": article_id, "origin": model.origin, "spans": spans},
-                                ensure_ascii=False))
+        # How unsure the model is of this article: the app's active-learning order.
+        unsure = round(model.uncertainty(art.text, gaz), 4)
+        lines.append(json.dumps({"id": article_id, "origin": model.origin, "spans": spans,
+                                 "uncertainty": unsure}, ensure_ascii=False))
     atomic_write_text(out, "".join(line + "\n" for line in lines))

@@ -211,6 +211,15 @@ class MainScreen(AnnotatingScreen):
             self._show_model()
             self.notify(said, timeout=4)
 
+    def open_most_uncertain(self) -> None:
+        """Palette: open the unopened article the model is least sure of."""
+        retrainer = getattr(self, "_retrainer", None)
+        article_id = retrainer.most_uncertain(self.current_id) if retrainer else None
+        if article_id is None:
+            self.notify("No model ranking yet: it comes with the first retraining", timeout=4)
+            return
+        self.open_article(article_id)
+
     def on_unmount(self) -> None:
         self._remember_place()
         retrainer = getattr(self, "_retrainer", None)

@@ -57,6 +57,8 @@ class Retrainer:
         self._queue: deque[dict[str, Any]] = deque()
         self._command = command
         self.trainings = 0
+        # Article id → the latest model's uncertainty (1 − its least likely sentence).
+        self.uncertainty: dict[str, float] = {}
 
     # ------------------------------------------------------------------ state
     def status(self) -> ModelStatus | None:
@@ -121,11 +123,27 @@ class Retrainer:
             with path.open(encoding="utf-8") as fh:
                 for line in fh:
                     if line.strip():
-                        self._queue.append(json.loads(line))
+                        record = json.loads(line)
+                        self._queue.append(record)
+                        if isinstance(record.get("uncertainty"), (int, float)):
+                            self.uncertainty[record["id"]] = float(record["uncertainty"])
         except (OSError, ValueError):
             pass
         finally:
             path.unlink(missing_ok=True)
+
+    def most_uncertain(self, skip: str | None = None) -> str | None:
+        """The unopened article the model is least sure of (active learning: a person's
+        decision there teaches it most), or None before the first retraining."""
+        for article_id, _ in sorted(self.uncertainty.items(), key=lambda kv: -kv[1]):
+            if article_id == skip:
+                continue
+            art = self.store.get(article_id)
+            if art is None or not art.exists or art.annotations.decided_by_a_person():
+                self.uncertainty.pop(article_id, None)
+                continue
+            return article_id
+        return None
 
     def _apply_some(self) -> None:
         for _ in range(min(ARTICLES_PER_TICK, len(self._queue))):
