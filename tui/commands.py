@@ -49,6 +49,9 @@ class WarraqCommands(Provider):
             ("Help: keys of the current pane", "?", main.action_help),
             ("Guidelines: what each label covers (the schema's descriptions)", "G",
              main.action_guidelines),
+            ("Problems: damaged files, unreadable articles, read-only store", "!",
+             main.action_problems),
+            ("Document labels of the open article", "D", main.action_doc_labels),
         ]
         for status in STATUS_FILTERS:
             name = "all articles" if status is None else STATUS_NAMES[status]

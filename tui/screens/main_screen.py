@@ -50,6 +50,7 @@ class MainScreen(AnnotatingScreen):
         Binding("d", "mark('done')", "Done"),
         Binding("s", "mark('skipped')", "Skip", show=False),
         Binding("D", "doc_labels", "Doc labels", show=False),
+        Binding("exclamation_mark", "problems", "Problems", show=False),
     ]
 
     def __init__(self, entries: Entries | list[Entry]) -> None:
@@ -88,6 +89,10 @@ class MainScreen(AnnotatingScreen):
         self.query_one(SidePane).border_title = "Article"
         articles.focus()
         self.call_after_refresh(self._resume)
+        if app.startup_notices:
+            self.query_one(StatusBar).info = (
+                f"{len(app.startup_notices)} problem"
+                f"{'s' if len(app.startup_notices) != 1 else ''} at start: ! lists them")
         for message in app.startup_notices:
             self.notify(message, severity="warning", timeout=8)
         if app.store is not None:  # follow git pulls and other tools: _watch_store
@@ -468,6 +473,17 @@ class MainScreen(AnnotatingScreen):
         width = self.size.width
         self.set_class(width < self.NARROW, "-narrow")
         self.set_class(width < self.NARROWER, "-narrower")
+
+    def problems(self) -> list[str]:
+        """What went wrong since start: load notices, then articles that would not open."""
+        found = list(self.warraq.startup_notices)
+        found += [f"{article_id}: {error}" for article_id, error in self._unreadable.items()]
+        return found
+
+    def action_problems(self) -> None:
+        from tui.screens.problems_screen import ProblemsScreen
+
+        self.app.push_screen(ProblemsScreen(self.problems()))
 
     def action_toggle_side(self) -> None:
         self.toggle_class("-side-shown")
