@@ -64,6 +64,8 @@ class HeldKeys(App[None]):
 
     HOLD_SECONDS = 1.0  # a dialog that never gets ready must not swallow the keyboard
     SETTLE_SECONDS = 0.02
+    # A busy app (an index pulled in, a sort warming) must not slow typing for long.
+    SETTLE_MAX_SECONDS = 0.2
 
     def _held(self) -> list[events.Key]:
         return self.__dict__.setdefault("_held_keys", [])
@@ -91,7 +93,7 @@ class HeldKeys(App[None]):
         # The key's binding runs when it comes back from the widget, and what it causes (a
         # dialog pushed, the focus moved) takes a few more messages: the next key waits
         # until the process is idle again, as Textual's own test pilot does (only keys
-        # typed in a burst ever wait, and at most HOLD_SECONDS).
+        # typed in a burst ever wait, and at most SETTLE_MAX_SECONDS each).
         task = asyncio.get_running_loop().create_task(self._settle_when_idle())
         self.__dict__.setdefault("_settle_tasks", set()).add(task)
         task.add_done_callback(self.__dict__["_settle_tasks"].discard)
@@ -99,7 +101,7 @@ class HeldKeys(App[None]):
     async def _settle_when_idle(self) -> None:
         from textual._wait import wait_for_idle
 
-        await wait_for_idle(self.SETTLE_SECONDS, self.HOLD_SECONDS)
+        await wait_for_idle(self.SETTLE_SECONDS, self.SETTLE_MAX_SECONDS)
         self.call_later(self._settled)
 
     async def _settled(self) -> None:

@@ -49,3 +49,30 @@ async def test_tagging_pane_mode_is_shown(make_app) -> None:
         app.screen.query_one("Reader").focus()
         await pilot.pause()
         assert bar.mode == ""
+
+
+async def _burst(app, pilot, keys: list[str]) -> None:
+    """Keys as a terminal delivers a fast typist's burst: all queued before the first is
+    handled (tmux send-keys "e meet enter"), then wait until they are all handled."""
+    from textual import events
+
+    chars = {"enter": "\r", "escape": "\x1b", "left": None, "down": None}
+    for key in keys:
+        app.post_message(events.Key(key, chars.get(key, key)))
+    for _ in range(100):
+        await pilot.pause(0.05)
+        if not app.__dict__.get("_held_keys") and not app.__dict__.get("_key_in_flight"):
+            break
+
+
+async def test_keys_typed_ahead_reach_the_dialogs_they_open(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.pause()
+        await _burst(app, pilot, ["enter", "1", "left", "left", "1", "down", "down", "left",
+                                  "e", "m", "e", "e", "t", "enter"])
+        events = app.store.annotations(FIRST).events
+        assert [(e.type, e.trigger_text) for e in events] == [("MEET", "المحادثات")]
+        await _burst(app, pilot, ["escape", "D", "p", "d", "enter"])
+        assert set(app.store.annotations(FIRST).doc_labels) == {"POLITICS", "DIPLOMACY"}
+        assert str(app.store.annotations(FIRST).status) == "in_progress"  # d: a label here
