@@ -50,6 +50,8 @@ def main() -> None:
     parser.add_argument("--variant", default="att", choices=("seg", "att"))
     parser.add_argument("--sizes", default="100,300,1000,all")
     parser.add_argument("--iterations", type=int, default=100)
+    parser.add_argument("--c1", type=float, default=0.05)
+    parser.add_argument("--c2", type=float, default=0.01)
     args = parser.parse_args()
     if not NEWSFANE.exists():
         print(f"skipped: {NEWSFANE} not found")
@@ -74,7 +76,8 @@ def main() -> None:
             n = len(train_all) if size == "all" else int(size)
             path = Path(tmp) / f"m{n}.crfsuite"
             t = time.perf_counter()
-            train_sentences(train_all[:n], path, max_iterations=args.iterations)
+            train_sentences(train_all[:n], path, max_iterations=args.iterations,
+                            c1=args.c1, c2=args.c2)
             seconds = time.perf_counter() - t
             model = CrfModel(path)
             t = time.perf_counter()
