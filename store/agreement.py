@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from store.arabic import tokenize
+from store.bulk import paused_gc
 from store.propagate import same_stretch
 from store.records import ArticleAnnotations, SpanStatus
 
@@ -352,7 +353,11 @@ def _patterns(pairs: Sequence[PairReport], layers: Mapping[str, Layer], cache: _
 
 def agreement(layers: Sequence[Layer], doc_labels: Iterable[str] = ()) -> dict[str, Any]:
     """The whole report (the stable JSON of ``warraq agree --format json``)."""
-    doc_labels = list(doc_labels)
+    with paused_gc():  # millions of small tuples and lists: generational scans were half
+        return _agreement(layers, list(doc_labels))
+
+
+def _agreement(layers: Sequence[Layer], doc_labels: list[str]) -> dict[str, Any]:
     by_name = {layer.name: layer for layer in layers}
     pairs: list[PairReport] = []
     excluded = 0
@@ -391,11 +396,11 @@ def agreement(layers: Sequence[Layer], doc_labels: Iterable[str] = ()) -> dict[s
 
 
 def _token_tables(layers: Sequence[Layer], cache: _Tags
-                  ) -> tuple[list[list[str]], list[list[str | None]]]:
+                  ) -> tuple[list[tuple[str, ...]], list[list[str | None]]]:
     """Fleiss rows (tokens of articles every annotator did) and the Krippendorff table
     (annotators × tokens of every article two or more did, None where one did not)."""
     ids = sorted({i for layer in layers for i in layer.articles})
-    fleiss: list[list[str]] = []
+    fleiss: list[tuple[str, ...]] = []
     alpha: list[list[str | None]] = [[] for _ in layers]
     for article_id in ids:
         having = [layer for layer in layers if article_id in layer.articles]
@@ -406,9 +411,8 @@ def _token_tables(layers: Sequence[Layer], cache: _Tags
             continue
         tags = {layer.name: cache.of(layer, article_id) for layer in having}
         n = len(cache.tokens(article_id, text))
-        for index in range(n):
-            if len(having) == len(layers):
-                fleiss.append([tags[layer.name][index] for layer in layers])
-            for row, layer in zip(alpha, layers, strict=True):
-                row.append(tags[layer.name][index] if layer.name in tags else None)
+        if len(having) == len(layers):
+            fleiss.extend(zip(*(tags[layer.name] for layer in layers), strict=True))
+        for row, layer in zip(alpha, layers, strict=True):
+            row.extend(tags[layer.name] if layer.name in tags else [None] * n)
     return fleiss, alpha
