@@ -110,6 +110,9 @@ def _table(report: dict[str, Any], rows: list[dict[str, Any]], out: Any) -> None
               f"{_f(spans['clitic_tolerant']['f1'])}\n")
     out.write(f"tokens: Fleiss' kappa {_f(m['fleiss_kappa'])}  Krippendorff's alpha "
               f"{_f(m['krippendorff_alpha'])}\n")
+    out.write(f"characters: Krippendorff's unitizing alpha {_f(m.get('unitizing_alpha'))}"
+              + (f" ({m['unitizing_set_aside']} nested spans set aside)"
+                 if m.get("unitizing_set_aside") else "") + "\n")
     if m["excluded_articles"] or m.get("damaged_files"):
         out.write(f"left out: {m['excluded_articles']} article pairs whose texts differ, "
                   f"{m.get('damaged_files', 0)} damaged files\n")
