@@ -52,12 +52,17 @@ def main() -> None:
     parser.add_argument("--iterations", type=int, default=100)
     parser.add_argument("--c1", type=float, default=0.05)
     parser.add_argument("--c2", type=float, default=0.01)
+    parser.add_argument("--dev", action="store_true",
+                        help="tune without the test split: train on the first 80%% of the "
+                        "training articles, test on the rest of them")
     args = parser.parse_args()
     if not NEWSFANE.exists():
         print(f"skipped: {NEWSFANE} not found")
         return
     docs = load(args.variant)
     cut = int(len(docs) * 0.8)
+    if args.dev:
+        docs, cut = docs[:cut], int(cut * 0.8)
     gaz = _gazetteer("NORP")  # NORP is one of the scored types here
     train_all = [s for _, text, spans in docs[:cut]
                  for s in text_sentences(text, spans, gaz) if s.tokens]
@@ -68,7 +73,9 @@ def main() -> None:
                 for s in test]
     p, r, f = span_f1(gold, gaz_pred)
     tokens_test = sum(len(s.tokens) for s in test)
-    print(f"NewsFANE ({args.variant}): {len(train_all)} training sentences, {len(test)} test "
+    split = ", dev split" if args.dev else ""
+    print(f"NewsFANE ({args.variant}{split}): {len(train_all)} training sentences, "
+          f"{len(test)} test "
           f"sentences ({tokens_test} tokens)")
     print(f"gazetteer alone on the test split: P {p:.3f} R {r:.3f} F1 {f:.3f}")
     with tempfile.TemporaryDirectory() as tmp:

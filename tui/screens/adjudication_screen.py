@@ -20,7 +20,7 @@ class AdjudicationScreen(Screen[None]):
     #adj-head { height: 1; background: $panel; color: $text-muted; padding: 0 1; }
     #adj-body { padding: 1 2; height: 1fr; }
     #adj-context { border: round $primary; padding: 0 1; height: auto; text-align: right; }
-    .adj-version { height: auto; padding: 0 1; }
+    #adj-versions { height: auto; padding: 0 1; }
     #adj-words { height: auto; padding: 0 1; text-align: right; text-style: bold; color: $warning; }
     #adj-said { height: 1; color: $text-muted; padding: 0 1; }
     """
@@ -45,7 +45,7 @@ class AdjudicationScreen(Screen[None]):
         with Vertical(id="adj-body"):
             yield Static(id="adj-context")
             yield Static(id="adj-words")
-            yield Vertical(id="adj-versions")
+            yield Static(id="adj-versions")
         yield Static(id="adj-said")
         yield Footer()
 
@@ -59,20 +59,20 @@ class AdjudicationScreen(Screen[None]):
         width = max(20, self.size.width - 10)
         shown = self.session.shown(width, str(getattr(self.app, "bidi", "app")))
         head = self.query_one("#adj-head", Static)
-        versions = self.query_one("#adj-versions", Vertical)
-        versions.remove_children()
+        versions = self.query_one("#adj-versions", Static)
         if shown is None:
             head.update("No disagreement left: the curated layer is complete.")
             self.query_one("#adj-context", Static).update("")
             self.query_one("#adj-words", Static).update("")
+            versions.update("")
             return
         head.update(f"{shown.position} · article {shown.article_id}")
         self.query_one("#adj-context", Static).update(_escape(shown.context))
         self.query_one("#adj-words", Static).update(_escape(shown.words))
-        for key, name, said in shown.versions:
-            row = Static(f"[b]{key}[/b] {_escape(name)}:  {_escape(said)}",
-                         classes="adj-version")
-            versions.mount(row)
+        # One widget updated in place: mounting a row per version on every key cost more
+        # than the rest of the frame.
+        versions.update("\n".join(f"[b]{key}[/b] {_escape(name)}:  {_escape(said)}"
+                                   for key, name, said in shown.versions))
 
     def _say(self, message: str) -> None:
         self.query_one("#adj-said", Static).update(_escape(message))
