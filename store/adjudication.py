@@ -175,3 +175,20 @@ def resolve(store: Any, text: str, item: Disagreement, take: Sequence[str]) -> i
                 start, end, text[start:end], label, origin=ORIGIN,
                 status=SpanStatus.REJECTED, extra={"agreed_by": []}))
     return len(chosen)
+
+
+def resolve_edited(store: Any, text: str, item: Disagreement, span: Span) -> None:
+    """Decide ``item`` with a span the adjudicator drew (boundaries and label of their own):
+    it is accepted, marked ``edited``, crediting the annotators who had exactly it; every
+    version's other spans are recorded rejected. One undo step."""
+    start, end, label = span
+    had = sorted(name for name, spans in item.versions.items() if span in spans)
+    refused = {s for spans in item.versions.values() for s in spans} - {span}
+    with store.batch(f"adjudicate {item.article_id} {item.start}–{item.end} (edited)"):
+        store.add_entity(item.article_id, EntitySpan(
+            start, end, text[start:end], label, origin=ORIGIN,
+            status=SpanStatus.ACCEPTED, extra={"agreed_by": had, "edited": True}))
+        for s, e, other in sorted(refused):
+            store.add_entity(item.article_id, EntitySpan(
+                s, e, text[s:e], other, origin=ORIGIN,
+                status=SpanStatus.REJECTED, extra={"agreed_by": []}))

@@ -125,3 +125,65 @@ def test_cli_auto_merge_and_export_of_the_curated_layer(tmp_path: Path) -> None:
     assert {(s["text"], s["label"]) for s in spans} == {
         ("بوتين", "PERS"), ("بشار الأسد", "PERS"), ("الكرملين", "ORG")}
     assert all(s.get("agreed_by") for s in spans)  # provenance kept (extra is flattened)
+
+
+def test_edit_draws_a_version_of_ones_own(tmp_path: Path) -> None:
+    # amal: بشار الأسد PERS; badr: الأسد PERS. The adjudicator starts from amal's, takes the
+    # last word away with ] (whole words: the default policy), labels it 3 (GPE: wrong, on
+    # purpose), then 1 (PERS) and saves: one accepted span marked edited, crediting badr,
+    # who had exactly it, and amal's rejected. Undo reopens the disagreement.
+    root = tmp_path / "store"
+    make_team_store(root, "amal")
+    result = plan(LAYERS[:2], parse_policy("unanimous"))
+    with Store.open(root, annotator=CURATED) as store:
+        write_agreed(store, result)
+        session = AdjudicationSession(store, result)
+        assert session.current().start == _at("بشار الأسد")[0]
+        assert "editing" in session.start_edit()
+        assert session.editing == (*_at("بشار الأسد")[:2], "PERS")
+        assert "«بشار»" in session.edit_trim(0, -1)
+        session.edit_trim(0, 1)  # } grows it back over the next word
+        session.edit_trim(1, 0)  # [ takes the first word away: الأسد
+        assert session.editing == (*_at("الأسد")[:2], "PERS")
+        session.edit_label("3")
+        assert session.editing[2] == "GPE"
+        session.edit_label("1")
+        shown = session.shown(60)
+        assert shown is not None and shown.editing is not None and "PERS" in shown.editing
+        assert "saved your version" in session.commit_edit()
+        ents = [e for e in store.annotations("a1").entities if e.origin == ORIGIN
+                and e.start >= _at("بشار")[0] and e.end <= _at("الأسد")[1]]
+        accepted = [e for e in ents if e.status == SpanStatus.ACCEPTED]
+        assert [(e.text, e.label) for e in accepted] == [("الأسد", "PERS")]
+        assert accepted[0].extra == {"agreed_by": ["badr"], "edited": True}
+        assert [e.text for e in ents if e.status == SpanStatus.REJECTED] == ["بشار الأسد"]
+        assert len(session.open_items()) == 1 and session.editing is None
+        session.undo()
+        assert len(session.open_items()) == 2
+
+
+async def test_edit_keys_on_the_screen(tmp_path: Path) -> None:
+    from tui.app import AdjudicationApp
+
+    root = tmp_path / "store"
+    make_team_store(root, "amal")
+    result = plan(LAYERS[:2], parse_policy("unanimous"))
+    with Store.open(root, annotator=CURATED) as store:
+        write_agreed(store, result)
+        app = AdjudicationApp(AdjudicationSession(store, result))
+        async with app.run_test(size=(100, 24)) as pilot:
+            await pilot.press("e", "]")
+            await pilot.pause()
+            assert app.session.editing == (*_at("بشار")[:2], "PERS")
+            drawn = str(app.screen.query_one("#adj-edit").render())
+            assert app.session.shown(90).editing in drawn  # laid out right-to-left, shaped
+            assert "ﺭﺎﺸﺑ" in drawn
+            await pilot.press("escape")  # gives up the edit, does not quit
+            await pilot.pause()
+            assert app.is_running and app.session.editing is None
+            await pilot.press("e", "left_square_bracket", "2", "enter")
+            await pilot.pause()
+            assert "1 decided, 1 open" in str(app.screen.query_one("#adj-head").render())
+        taken = [e for e in store.annotations("a1").entities
+                 if e.status == SpanStatus.ACCEPTED and e.extra.get("edited")]
+        assert [(e.text, e.label) for e in taken] == [("الأسد", "ORG")]

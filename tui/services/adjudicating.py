@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from store.adjudication import Disagreement, Plan, decided, resolve
+from store.adjudication import Disagreement, Plan, decided, resolve, resolve_edited
+from store.span_policy import policy_of
 from tui.rtl.visual_text import visual_line
 
 CONTEXT = 50  # characters of text shown on each side of a disagreement
@@ -21,6 +22,7 @@ class Shown:
     context: str
     words: str  # the disputed stretch itself, laid out
     versions: list[tuple[str, str, str]]  # (key, annotator, what they said, laid out)
+    editing: str | None = None  # the adjudicator's own span while editing, laid out
 
 
 class AdjudicationSession:
@@ -33,6 +35,7 @@ class AdjudicationSession:
         self.store = store
         self.plan = result
         self.index = 0
+        self.editing: tuple[int, int, str] | None = None  # (start, end, label) being drawn
         self._closed = [False] * len(result.disagreements)
         self._by_article: dict[str, list[int]] = {}
         for i, item in enumerate(result.disagreements):
@@ -80,6 +83,7 @@ class AdjudicationSession:
 
     def move(self, step: int) -> None:
         """``.``/``,``: the next or previous disagreement still open (wrapping)."""
+        self.editing = None
         items = self.plan.disagreements
         for offset in range(1, len(items) + 1):
             at = (self.index + step * offset) % len(items)
@@ -110,6 +114,60 @@ class AdjudicationSession:
         if key.isdigit() and 1 <= int(key) <= len(names):
             return self.take([names[int(key) - 1]])
         return f"no annotator on {key}"
+
+    # ------------------------------------------------------------------ editing
+    def start_edit(self) -> str:
+        """``e``: draw the decision by hand, starting from the first annotator's version
+        (or the disputed stretch): ``[ ] { }`` move its edges as in the reader (the
+        schema's span policy: whole words or characters), a digit sets its label, enter
+        saves, esc gives up."""
+        item = self.current()
+        if item is None or self._closed[self.index]:
+            return "nothing to edit here"
+        first = next((spans[0] for _, spans in sorted(item.versions.items()) if spans), None)
+        if first is None:
+            first = (item.start, item.end, "")
+        self.editing = first
+        return ("editing: [ ] { } move the edges, a digit sets the label, enter saves, "
+                "esc gives up")
+
+    def edit_trim(self, d_start: int, d_end: int) -> str:
+        item = self.current()
+        if self.editing is None or item is None:
+            return "not editing (e starts)"
+        start, end, label = self.editing
+        text = self.plan.texts[item.article_id]
+        start, end = policy_of(self.store.schema).step(text, start, end, d_start, d_end)
+        self.editing = (start, end, label)
+        return f"{label or '(no label)'} «{text[start:end]}»"
+
+    def edit_label(self, key: str) -> str:
+        if self.editing is None:
+            return "not editing (e starts)"
+        entity = self.store.schema.entity_for_key(key)
+        if entity is None:
+            return f"no label on {key}"
+        start, end, _ = self.editing
+        self.editing = (start, end, entity.label)
+        return f"label {entity.label}"
+
+    def commit_edit(self) -> str:
+        item = self.current()
+        if self.editing is None or item is None:
+            return "not editing (e starts)"
+        if not self.editing[2]:
+            return "give the span a label first (a digit)"
+        span = self.editing
+        resolve_edited(self.store, self.plan.texts[item.article_id], item, span)
+        self.editing = None
+        self._refresh(item.article_id)
+        self.move(1)
+        text = self.plan.texts[item.article_id]
+        return f"saved your version: {span[2]} «{text[span[0]:span[1]]}»"
+
+    def cancel_edit(self) -> str:
+        self.editing = None
+        return "edit given up"
 
     def undo(self) -> str:
         action = self.store.undo()
@@ -154,6 +212,11 @@ class AdjudicationSession:
         open_count = self._open
         done = len(self.plan.disagreements) - open_count
         words = visual_line(text[item.start:item.end], max(10, width), mode=mode)
+        editing = None
+        if self.editing is not None:
+            s, e, label = self.editing
+            editing = visual_line(f"{label or '?'} «{text[s:e]}»", max(10, width - 20),
+                                  mode=mode)
         return Shown(f"{done} decided, {open_count} open of {len(self.plan.disagreements)}",
-                     item.article_id, laid, words, versions)
+                     item.article_id, laid, words, versions, editing)
 
