@@ -7,7 +7,9 @@ annotator's version, for a person to decide: take one annotator's version, take 
 (nested), take none. Decisions are records in the curated layer (``layers/curated``, an
 ordinary layer, so undo, git and export work as everywhere): taken spans are accepted with
 ``origin="adjudicated"`` and ``extra.agreed_by`` naming who said so; "none" leaves the
-versions as rejected records, so the cluster counts as decided.
+versions as rejected records, so the cluster counts as decided. Events are adjudicated the
+same way, an event's version being its trigger, type and arguments together
+(store/adjudication_events.py).
 """
 
 from __future__ import annotations
@@ -16,8 +18,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from store.adjudication_events import EventVersion, groups, versions_of, write_event
 from store.agreement import Layer, Span, accepted_spans
-from store.records import EntitySpan, SpanStatus
+from store.records import EntitySpan, Event, SpanStatus
 
 CURATED = "curated"
 ORIGIN = "adjudicated"
@@ -52,9 +55,11 @@ class Disagreement:
     start: int
     end: int
     versions: dict[str, list[Span]] = field(default_factory=dict)
+    kind: str = "entity"  # or "event": then ``events`` holds the versions
+    events: dict[str, list[EventVersion]] = field(default_factory=dict)
 
     def names(self) -> list[str]:
-        return sorted(self.versions)
+        return sorted(self.events if self.kind == "event" else self.versions)
 
 
 @dataclass
@@ -97,6 +102,9 @@ class Plan:
     texts: dict[str, str] = field(default_factory=dict)
     disagreements: list[Disagreement] = field(default_factory=list)
     left_out: int = 0  # articles whose texts differ between layers
+    agreed_events: dict[str, list[tuple[EventVersion, list[str]]]] = field(default_factory=dict)
+    # (article, annotator, version) → the annotator's record (attributes, CAMEO code)
+    event_sources: dict[tuple[str, str, EventVersion], Event] = field(default_factory=dict)
 
 
 def plan(layers: Sequence[Layer], policy: tuple[str, int]) -> Plan:
@@ -127,7 +135,35 @@ def plan(layers: Sequence[Layer], policy: tuple[str, int]) -> Plan:
                     article_id, cluster.start, cluster.end,
                     {k: sorted(v) for k, v in cluster.versions.items()}))
         out.agreed[article_id] = agreed
+        _plan_events(out, article_id, having, need)
     return out
+
+
+def _plan_events(out: Plan, article_id: str, having: Sequence[Layer], need: int) -> None:
+    by_annotator: dict[str, list[EventVersion]] = {}
+    for layer in having:
+        found = versions_of(layer.articles[article_id][1])
+        by_annotator[layer.name] = [v for v, _ in found]
+        for version, event in found:
+            out.event_sources[(article_id, layer.name, version)] = event
+    agreed: list[tuple[EventVersion, list[str]]] = []
+    for group in groups(by_annotator):
+        counts: dict[frozenset[EventVersion], list[str]] = {}
+        for name, version in group.versions.items():
+            counts.setdefault(version, []).append(name)
+        best, names = max(counts.items(), key=lambda kv: (len(kv[1]), len(kv[0])))
+        if len(names) >= need:
+            agreed.extend((v, sorted(names)) for v in sorted(best, key=_event_key))
+        else:
+            out.disagreements.append(Disagreement(
+                article_id, group.start, group.end, kind="event",
+                events={k: sorted(v, key=_event_key) for k, v in group.versions.items()}))
+    if agreed:
+        out.agreed_events[article_id] = agreed
+
+
+def _event_key(version: EventVersion) -> tuple[Any, ...]:
+    return (version.start, version.end, version.type, version.arguments)
 
 
 def decided(curated_entities: Sequence[EntitySpan], start: int, end: int) -> bool:
@@ -143,9 +179,13 @@ def write_agreed(store: Any, result: Plan, metas: dict[str, dict[str, Any]] | No
     for article_id, agreed in result.agreed.items():
         text = result.texts[article_id]
         store.attach(article_id, text, (metas or {}).get(article_id, {"title": article_id}))
-        have = {(e.start, e.end, e.label) for e in store.annotations(article_id).entities}
+        ann = store.annotations(article_id)
+        have = {(e.start, e.end, e.label) for e in ann.entities}
         new = [(span, names) for span, names in agreed if span not in have]
-        if not new:
+        have_events = {version for version, _ in versions_of(ann)}
+        events = [(v, names) for v, names in result.agreed_events.get(article_id, [])
+                  if v not in have_events]
+        if not new and not events:
             continue
         with store.batch(f"agreed spans of {article_id}"):
             for (start, end, label), names in new:
@@ -153,7 +193,33 @@ def write_agreed(store: Any, result: Plan, metas: dict[str, dict[str, Any]] | No
                     start, end, text[start:end], label, origin=ORIGIN,
                     status=SpanStatus.ACCEPTED, extra={"agreed_by": names}))
                 added += 1
+            for version, names in events:
+                source = result.event_sources.get((article_id, names[0], version))
+                write_event(store, article_id, text, version, names, source,
+                            SpanStatus.ACCEPTED)
+                added += 1
     return added
+
+
+def resolve_events(store: Any, result: Plan, item: Disagreement, take: Sequence[str]
+                   ) -> int:
+    """Decide an event disagreement: the versions of the annotators in ``take`` are
+    accepted (with their arguments), the others recorded rejected. One undo step."""
+    text = result.texts[item.article_id]
+    chosen: dict[EventVersion, list[str]] = {}
+    for name in take:
+        for version in item.events.get(name, []):
+            chosen.setdefault(version, []).append(name)
+    refused = {v for versions in item.events.values() for v in versions} - set(chosen)
+    with store.batch(f"adjudicate events {item.article_id} {item.start}–{item.end}"):
+        for version, names in sorted(chosen.items(), key=lambda kv: _event_key(kv[0])):
+            source = result.event_sources.get((item.article_id, names[0], version))
+            write_event(store, item.article_id, text, version, sorted(names), source,
+                        SpanStatus.ACCEPTED)
+        for version in sorted(refused, key=_event_key):
+            write_event(store, item.article_id, text, version, [], None,
+                        SpanStatus.REJECTED)
+    return len(chosen)
 
 
 def resolve(store: Any, text: str, item: Disagreement, take: Sequence[str]) -> int:

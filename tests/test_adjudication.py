@@ -12,7 +12,7 @@ import pytest
 
 from store.adjudication import CURATED, ORIGIN, parse_policy, plan, write_agreed
 from store.agreement import Layer
-from store.records import ArticleAnnotations, EntitySpan, SpanStatus
+from store.records import ArticleAnnotations, EntitySpan, Event, EventArgument, SpanStatus
 from store.store import Store
 from store.team import make_team_store
 from tui.services.adjudicating import AdjudicationSession
@@ -115,7 +115,7 @@ def test_cli_auto_merge_and_export_of_the_curated_layer(tmp_path: Path) -> None:
     done = subprocess.run([*run, "adjudicate", "--store", str(root), "--policy", "majority",
                            "--auto-only"], cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
-    assert "3 agreed spans added; 0 disagreements" in done.stderr
+    assert "3 agreed spans and events added; 0 disagreements" in done.stderr
     out = tmp_path / "gold.jsonl"
     done = subprocess.run([*run, "export", "--store", str(root), "--format", "jsonl",
                            "--out", str(out)], cwd=ROOT, capture_output=True, text=True)
@@ -187,3 +187,57 @@ async def test_edit_keys_on_the_screen(tmp_path: Path) -> None:
         taken = [e for e in store.annotations("a1").entities
                  if e.status == SpanStatus.ACCEPTED and e.extra.get("edited")]
         assert [(e.text, e.label) for e in taken] == [("الأسد", "ORG")]
+
+
+def _with_event(layer: Layer, target: str) -> Layer:
+    """``layer`` plus a MEET event on استقبل: SOURCE بوتين, TARGET ``target`` (its spans)."""
+    text, ann = layer.articles["a1"]
+    by_text = {e.text: e for e in ann.entities}
+    start, end, word = _at("استقبل")
+    event = Event("MEET", start, end, word, arguments=[
+        EventArgument("SOURCE", by_text["بوتين"].id), EventArgument("TARGET", by_text[target].id)],
+        cameo="043")
+    ents = list(ann.entities)
+    return Layer(layer.name, {"a1": (text, ArticleAnnotations(entities=ents, events=[event]))})
+
+
+def test_events_agreed_merge_and_disagreements_are_decided(tmp_path: Path) -> None:
+    # amal and cyra: MEET with TARGET بشار الأسد; badr: TARGET الأسد. Unanimous over amal and
+    # badr: the event is a disagreement; taking amal's writes it with both arguments on the
+    # curated layer's own entities, adding بشار الأسد (the spans were not agreed either).
+    amal = _with_event(LAYERS[0], "بشار الأسد")
+    badr = _with_event(LAYERS[1], "الأسد")
+    cyra = _with_event(LAYERS[2], "بشار الأسد")
+    result = plan([amal, badr], parse_policy("unanimous"))
+    kinds = [d.kind for d in result.disagreements]
+    assert kinds == ["entity", "entity", "event"]
+    root = tmp_path / "store"
+    make_team_store(root, "amal")
+    with Store.open(root, annotator=CURATED) as store:
+        write_agreed(store, result)
+        session = AdjudicationSession(store, result)
+        session.index = 2  # the event
+        shown = session.shown(80)
+        assert shown is not None and shown.position.startswith("event · ")
+        assert "taken whole" in session.start_edit() and session.editing is None
+        assert "1 event" in session.take_key("1")
+        ann = store.annotations("a1")
+        accepted = [e for e in ann.events if e.status == SpanStatus.ACCEPTED]
+        assert len(accepted) == 1 and accepted[0].cameo == "043"
+        entities = {e.id: e for e in ann.entities}
+        args = {(a.role, entities[a.entity_id].text) for a in accepted[0].arguments}
+        assert args == {("SOURCE", "بوتين"), ("TARGET", "بشار الأسد")}
+        assert all(entities[a.entity_id].status == SpanStatus.ACCEPTED
+                   for a in accepted[0].arguments)
+        assert [e.extra["agreed_by"] for e in ann.events
+                if e.status == SpanStatus.REJECTED] == [[]]
+        assert session._closed[2]
+        session.undo()
+        assert not session._closed[2]
+    majority = plan([amal, badr, cyra], parse_policy("majority"))
+    assert [d.kind for d in majority.disagreements] == []
+    with Store.open(tmp_path / "s2", annotator=CURATED) as store:
+        assert write_agreed(store, majority) == 4  # three spans and the event
+        assert write_agreed(store, majority) == 0  # idempotent
+        (event,) = store.annotations("a1").events
+        assert event.extra["agreed_by"] == ["amal", "cyra"] and len(event.arguments) == 2

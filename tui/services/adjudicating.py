@@ -6,7 +6,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from store.adjudication import Disagreement, Plan, decided, resolve, resolve_edited
+from store import adjudication_events
+from store.adjudication import (
+    Disagreement,
+    Plan,
+    decided,
+    resolve,
+    resolve_edited,
+    resolve_events,
+)
 from store.span_policy import policy_of
 from tui.rtl.visual_text import visual_line
 
@@ -52,10 +60,13 @@ class AdjudicationSession:
             indices = self._by_article.get(one)
             if not indices:
                 continue
-            entities = self.store.annotations(one).entities
+            ann = self.store.annotations(one)
             for i in indices:
                 item = self.plan.disagreements[i]
-                now = decided(entities, item.start, item.end)
+                if item.kind == "event":
+                    now = adjudication_events.decided(ann.events, item.start, item.end)
+                else:
+                    now = decided(ann.entities, item.start, item.end)
                 if now != self._closed[i]:
                     self._open += -1 if now else 1
                     self._closed[i] = now
@@ -96,11 +107,16 @@ class AdjudicationSession:
         item = self.current()
         if item is None or self._closed[self.index]:
             return "nothing to decide here"
-        n = resolve(self.store, self.plan.texts[item.article_id], item, names)
+        if item.kind == "event":
+            n = resolve_events(self.store, self.plan, item, names)
+            what = "event"
+        else:
+            n = resolve(self.store, self.plan.texts[item.article_id], item, names)
+            what = "span"
         self._refresh(item.article_id)
         self.move(1)
         who = ", ".join(names) if names else "none"
-        return f"took {who}: {n} span{'s' if n != 1 else ''} in the curated layer"
+        return f"took {who}: {n} {what}{'s' if n != 1 else ''} in the curated layer"
 
     def take_key(self, key: str) -> str:
         item = self.current()
@@ -124,6 +140,9 @@ class AdjudicationSession:
         item = self.current()
         if item is None or self._closed[self.index]:
             return "nothing to edit here"
+        if item.kind == "event":
+            return ("events are taken whole here; to change one, take a version and edit it "
+                    "in the app (--annotator curated)")
         first = next((spans[0] for _, spans in sorted(item.versions.items()) if spans), None)
         if first is None:
             first = (item.start, item.end, "")
@@ -205,8 +224,11 @@ class AdjudicationSession:
         laid = visual_line(context, max(10, width), mode=mode)
         versions = []
         for number, name in enumerate(item.names(), 1):
-            spans = item.versions[name]
-            said = "  ".join(f"{label} «{text[s:e]}»" for s, e, label in spans) or "(nothing)"
+            if item.kind == "event":
+                said = "  ·  ".join(v.said(text) for v in item.events[name]) or "(no event)"
+            else:
+                said = "  ".join(f"{label} «{text[s:e]}»"
+                                 for s, e, label in item.versions[name]) or "(nothing)"
             versions.append((str(number), name,
                              visual_line(said, max(10, width - 20), mode=mode)))
         open_count = self._open
@@ -217,6 +239,8 @@ class AdjudicationSession:
             s, e, label = self.editing
             editing = visual_line(f"{label or '?'} «{text[s:e]}»", max(10, width - 20),
                                   mode=mode)
-        return Shown(f"{done} decided, {open_count} open of {len(self.plan.disagreements)}",
+        kind = "event · " if item.kind == "event" else ""
+        return Shown(f"{kind}{done} decided, {open_count} open of "
+                     f"{len(self.plan.disagreements)}",
                      item.article_id, laid, words, versions, editing)
 
