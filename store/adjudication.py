@@ -18,8 +18,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from store.adjudication_events import EventVersion, groups, versions_of, write_event
+from store.adjudication_events import EventVersion, versions_of, write_event
 from store.agreement import Layer, Span, accepted_spans
+from store.overlap_groups import Group, most_said, overlap_groups
 from store.records import EntitySpan, Event, SpanStatus
 
 CURATED = "curated"
@@ -62,36 +63,9 @@ class Disagreement:
         return sorted(self.events if self.kind == "event" else self.versions)
 
 
-@dataclass
-class Cluster:
-    start: int
-    end: int
-    versions: dict[str, frozenset[Span]]
-
-
-def clusters(article_layers: dict[str, list[Span]]) -> list[Cluster]:
+def clusters(article_layers: dict[str, list[Span]]) -> list[Group[Span]]:
     """Spans of all annotators grouped where they overlap (chains join), in text order."""
-    tagged = sorted((span, name) for name, spans in article_layers.items() for span in spans)
-    out: list[Cluster] = []
-    current: list[tuple[Span, str]] = []
-    end = -1
-    for span, name in tagged:
-        if current and span[0] >= end:
-            out.append(_cluster(current, article_layers))
-            current = []
-        current.append((span, name))
-        end = max(end, span[1]) if len(current) > 1 else span[1]
-    if current:
-        out.append(_cluster(current, article_layers))
-    return out
-
-
-def _cluster(items: list[tuple[Span, str]], layers: dict[str, list[Span]]) -> Cluster:
-    versions: dict[str, set[Span]] = {name: set() for name in layers}
-    for span, name in items:
-        versions[name].add(span)
-    return Cluster(min(s[0] for s, _ in items), max(s[1] for s, _ in items),
-                   {k: frozenset(v) for k, v in versions.items()})
+    return overlap_groups(article_layers, lambda span: (span[0], span[1]))
 
 
 @dataclass
@@ -124,12 +98,9 @@ def plan(layers: Sequence[Layer], policy: tuple[str, int]) -> Plan:
         need = _needed(policy, len(having))
         agreed: list[tuple[Span, list[str]]] = []
         for cluster in clusters(spans):
-            counts: dict[frozenset[Span], list[str]] = {}
-            for name, version in cluster.versions.items():
-                counts.setdefault(version, []).append(name)
-            best, names = max(counts.items(), key=lambda kv: (len(kv[1]), len(kv[0])))
+            best, names = most_said(cluster.versions)
             if len(names) >= need:  # agreed, possibly on "no span here"
-                agreed.extend((span, sorted(names)) for span in sorted(best))
+                agreed.extend((span, names) for span in sorted(best))
             else:
                 out.disagreements.append(Disagreement(
                     article_id, cluster.start, cluster.end,
@@ -147,13 +118,10 @@ def _plan_events(out: Plan, article_id: str, having: Sequence[Layer], need: int)
         for version, event in found:
             out.event_sources[(article_id, layer.name, version)] = event
     agreed: list[tuple[EventVersion, list[str]]] = []
-    for group in groups(by_annotator):
-        counts: dict[frozenset[EventVersion], list[str]] = {}
-        for name, version in group.versions.items():
-            counts.setdefault(version, []).append(name)
-        best, names = max(counts.items(), key=lambda kv: (len(kv[1]), len(kv[0])))
+    for group in overlap_groups(by_annotator, lambda v: (v.start, v.end)):
+        best, names = most_said(group.versions)
         if len(names) >= need:
-            agreed.extend((v, sorted(names)) for v in sorted(best, key=_event_key))
+            agreed.extend((v, names) for v in sorted(best, key=_event_key))
         else:
             out.disagreements.append(Disagreement(
                 article_id, group.start, group.end, kind="event",

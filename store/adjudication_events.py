@@ -52,39 +52,6 @@ def versions_of(annotations: Any) -> list[tuple[EventVersion, Event]]:
     return out
 
 
-@dataclass
-class EventGroup:
-    start: int
-    end: int
-    versions: dict[str, frozenset[EventVersion]]
-
-
-def groups(by_annotator: dict[str, list[EventVersion]]) -> list[EventGroup]:
-    """Events of all annotators grouped where their triggers overlap, in text order."""
-    tagged = sorted((v.start, v.end, name, v) for name, vs in by_annotator.items() for v in vs)
-    out: list[EventGroup] = []
-    current: list[tuple[int, int, str, EventVersion]] = []
-    end = -1
-    for item in tagged:
-        if current and item[0] >= end:
-            out.append(_group(current, by_annotator))
-            current = []
-        current.append(item)
-        end = max(end, item[1]) if len(current) > 1 else item[1]
-    if current:
-        out.append(_group(current, by_annotator))
-    return out
-
-
-def _group(items: list[tuple[int, int, str, EventVersion]],
-           by_annotator: dict[str, list[EventVersion]]) -> EventGroup:
-    versions: dict[str, set[EventVersion]] = {name: set() for name in by_annotator}
-    for _, _, name, version in items:
-        versions[name].add(version)
-    return EventGroup(min(i[0] for i in items), max(i[1] for i in items),
-                      {k: frozenset(v) for k, v in versions.items()})
-
-
 def decided(curated_events: Sequence[Event], start: int, end: int) -> bool:
     """Whether the curated layer holds a decision on events whose triggers meet [start, end)."""
     return any(e.trigger_start < end and start < e.trigger_end and e.origin == ORIGIN
