@@ -12,6 +12,7 @@ go through every pair after "all annotators". Escape closes.
 from __future__ import annotations
 
 import itertools
+import threading
 from contextlib import suppress
 from pathlib import Path
 from typing import Any
@@ -51,6 +52,7 @@ class AgreementScreen(WarraqModal[None]):
         self.report: dict[str, Any] | None = None  # the one shown
         self.shown: list[Any] = []  # its renderables (tests read them)
         self._team: Any = None
+        self._loading = threading.Lock()  # workers for two choices load the layers once
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="agree-box") as box:
@@ -102,9 +104,11 @@ class AgreementScreen(WarraqModal[None]):
         def work() -> None:
             result: dict[str, Any] | str
             try:
-                if self._team is None:
-                    self._team = load_team(self.team_root, self.schema, self.names)
-                result = team_report(self._team, doc_labels, list(selection or ()) or None)
+                with self._loading:
+                    if self._team is None:
+                        self._team = load_team(self.team_root, self.schema, self.names)
+                    team = self._team
+                result = team_report(team, doc_labels, list(selection or ()) or None)
             except (WarraqError, ValueError, OSError) as error:
                 result = f"No agreement: {error}"
             with suppress(RuntimeError):  # the app closed meanwhile

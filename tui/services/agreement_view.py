@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from rich.console import RenderableType
+from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
@@ -118,12 +118,13 @@ def pair_table(report: dict[str, Any]) -> Table:
     return table
 
 
-def confusion_table(report: dict[str, Any]) -> Table:
+def confusion_table(report: dict[str, Any]) -> Group:
     """Token labels of the first annotator of each pair (rows) against the second's."""
     cells = {(c["a"], c["b"]): c["tokens"] for c in report["confusion"]}
     labels = sorted({a for a, _ in cells} | {b for _, b in cells})
-    table = Table(title="Confusion matrix of token labels (rows: first of each pair)",
-                  title_justify="left", padding=(0, 1))
+    title = Text("Confusion matrix of token labels", style="italic")
+    title.append(" (rows: the first annotator of each pair; columns: the second)", style="dim")
+    table = Table(padding=(0, 1))
     table.add_column("")
     for label in labels:
         table.add_column(_name(label), justify="right")
@@ -131,7 +132,7 @@ def confusion_table(report: dict[str, Any]) -> Table:
         table.add_row(_name(a), *[Text(str(cells.get((a, b), 0)),
                                        style="bold" if a == b else "")
                                   for b in labels])
-    return table
+    return Group(title, table)
 
 
 def examples_text(examples: Sequence[str], mode: str, width: int = EXAMPLE_WIDTH) -> Text:
