@@ -59,18 +59,33 @@ def load_team(root: Path, schema: Schema, names: Sequence[str] | None = None) ->
 
 def label_rule_counts(a: Layer, b: Layer) -> dict[str, dict[str, Counts]]:
     """Per label, exact, overlap and clitic-tolerant counts of one pair over the articles
-    both did with the same text (those ``compare_pair`` compares)."""
+    both did with the same text (those ``compare_pair`` compares). Spans equal in both
+    match under every rule (most of them, and counted at once); only the rest goes
+    through ``span_counts``, label by label."""
     out: dict[str, dict[str, Counts]] = {}
+
+    def of(label: str) -> dict[str, Counts]:
+        found = out.get(label)
+        if found is None:
+            found = out[label] = {rule: Counts() for rule in RULES}
+        return found
+
     for article_id in sorted(set(a.articles) & set(b.articles)):
         text, ann_a = a.articles[article_id]
         text_b, ann_b = b.articles[article_id]
         if text != text_b:
             continue
         sa, sb = accepted_spans(ann_a), accepted_spans(ann_b)
-        for label in {s[2] for s in sa} | {s[2] for s in sb}:
-            counts = span_counts(text, [s for s in sa if s[2] == label],
-                                 [s for s in sb if s[2] == label])
-            mine = out.setdefault(label, {rule: Counts() for rule in RULES})
+        set_a, set_b = set(sa), set(sb)
+        for span in set_a & set_b:
+            for counts in of(span[2]).values():
+                counts.both += 1
+        rest_a = [s for s in sa if s not in set_b]
+        rest_b = [s for s in sb if s not in set_a]
+        for label in {s[2] for s in rest_a} | {s[2] for s in rest_b}:
+            counts = span_counts(text, [s for s in rest_a if s[2] == label],
+                                 [s for s in rest_b if s[2] == label])
+            mine = of(label)
             for rule in RULES:
                 mine[rule].add(counts[rule])
     return out
