@@ -91,7 +91,7 @@ class MainScreen(AnnotatingScreen):
         self.query_one("#list-pane").border_title = (
             f"My queue ({len(articles.shown):,})" if articles.scoped
             else f"Articles ({len(articles.entries):,})")
-        self._show_queue()
+        self._show_queue(counted=False)
         self.query_one(Reader).border_title = "Reader"
         self.query_one(SidePane).border_title = "Article"
         articles.focus()
@@ -250,7 +250,7 @@ class MainScreen(AnnotatingScreen):
         for article_id, (status, counts) in update.rows.items():
             articles.update_entry(article_id, status=status, counts=counts)
         if update.rows:
-            self._show_queue()
+            self._show_queue(counted=False)
         if update.open_reloaded and self.session is not None:
             self._repaint_annotations()
         if update.notice:
@@ -280,15 +280,24 @@ class MainScreen(AnnotatingScreen):
 
         self.app.push_screen(AgreementScreen(app.team_root, app.store.schema, names))
 
-    def _show_queue(self) -> None:
-        """The status bar's "queue k/n done" (nothing without a plan naming this annotator)."""
+    def _show_queue(self, *, counted: bool = True) -> None:
+        """The status bar's "queue k/n done" (nothing without a plan naming this
+        annotator); ``counted=False`` counts the queue's done articles again first."""
         queue = self.warraq.queue
         if queue is not None:
-            self.query_one(StatusBar).queue = queue.label(self.query_one(ArticleList).entries)
+            if not counted:
+                queue.count_done(self.query_one(ArticleList).entries)
+            self.query_one(StatusBar).queue = queue.label()
 
     def _update_entry(self, article_id: str) -> None:
         super()._update_entry(article_id)
-        self._show_queue()
+        queue = self.warraq.queue
+        if queue is not None and article_id in queue.ids:
+            entries = self.query_one(ArticleList).entries
+            row = entries.position(article_id)
+            if row is not None:
+                queue.note(article_id, entries.statuses[row])
+                self._show_queue()
 
     @on(ArticleList.FilterChanged)
     def _filter_changed(self, event: ArticleList.FilterChanged) -> None:
@@ -345,6 +354,7 @@ class MainScreen(AnnotatingScreen):
                 columns["id"][rows.start:rows.stop], columns["title"][rows.start:rows.stop],
                 columns["date"][rows.start:rows.stop], columns["site"][rows.start:rows.stop],
                 columns["key"][rows.start:rows.stop], summaries=summaries)
+            self._show_queue(counted=False)  # rows of the queue came in, some done
         if pulled.updated:
             rows = pulled.updated
             articles.update_rows(rows, [columns["title"][i] for i in rows],

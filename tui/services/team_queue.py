@@ -24,26 +24,36 @@ class Queue:
     ids: frozenset[str]
     # Article id → the other annotators it is assigned to (only shared articles).
     shared: dict[str, list[str]] = field(default_factory=dict)
+    # The queue's articles listed as done (``count_done``, then kept by ``note``).
+    done: set[str] = field(default_factory=set)
 
     def mark(self, article_id: str) -> str | None:
         """What the list shows on a shared article's row: who else annotates it."""
         others = self.shared.get(article_id)
         return None if not others else "⇄ " + ",".join(others)
 
-    def progress(self, entries: Entries) -> tuple[int, int]:
-        """(done, assigned): assigned is the plan's count; done counts queue articles
-        listed as done (an article of the plan missing from the corpus is never done)."""
-        done = 0
+    def count_done(self, entries: Entries) -> None:
+        """Which queue articles the list has as done (an article of the plan missing from
+        the corpus is never done): once at start, and when many rows change at once."""
         statuses = entries.statuses
+        self.done = set()
         for article_id in self.ids:
             row = entries.position(article_id)
             if row is not None and statuses[row] == "done":
-                done += 1
-        return done, len(self.ids)
+                self.done.add(article_id)
 
-    def label(self, entries: Entries) -> str:
-        done, total = self.progress(entries)
-        return f"queue {done}/{total} done"
+    def note(self, article_id: str, status: str) -> None:
+        """One article's status changed (a mark, an annotation): at no cost per key."""
+        if article_id not in self.ids:
+            return
+        if status == "done":
+            self.done.add(article_id)
+        else:
+            self.done.discard(article_id)
+
+    def label(self) -> str:
+        """The status bar's words: done of assigned (the plan's count)."""
+        return f"queue {len(self.done)}/{len(self.ids)} done"
 
 
 def load_queue(team_root: Path | None, annotator: str) -> tuple[Queue | None, str | None]:
