@@ -43,13 +43,21 @@ class TeamLayers:
         return [line for lines in chosen.values() for line in lines]
 
 
-def load_team(root: Path, schema: Schema, names: Sequence[str] | None = None) -> TeamLayers:
-    """Every chosen layer (default: all), each loaded on its own so its problems stay its
-    own. A layer that cannot be opened at all is named in ``problems`` and left out."""
+def annotator_layers(root: Path) -> list[str]:
+    """The annotators' layers of a team store: every layer but the curated one (the
+    adjudicated result is no annotator; name it explicitly to compare against it)."""
+    from store.adjudication import CURATED
     from store.paths import layer_names
 
+    return [name for name in layer_names(root) if name != CURATED]
+
+
+def load_team(root: Path, schema: Schema, names: Sequence[str] | None = None) -> TeamLayers:
+    """Every chosen layer (default: the annotators', ``annotator_layers``), each loaded on
+    its own so its problems stay its own. A layer that cannot be opened at all is named in
+    ``problems`` and left out."""
     team = TeamLayers()
-    for name in names or layer_names(root):
+    for name in names or annotator_layers(root):
         loaded = load_layers(root, schema, [name])
         team.problems[name] = list(loaded.problems)
         for layer in loaded.layers:

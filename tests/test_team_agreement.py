@@ -67,3 +67,11 @@ def test_a_subset_counts_only_its_own_damaged_files(team_root: Path) -> None:
     assert team_report(team)["metrics"]["damaged_files"] == 1
     with pytest.raises(ValueError):
         team_report(team, names=["amal"])
+
+
+def test_the_curated_layer_is_no_annotator_unless_named(team_root: Path) -> None:
+    _annotate(team_root, "curated", [("بوتين", "PERS")])
+    schema = Schema.load(None)
+    assert load_team(team_root, schema).names == ["amal", "badr", "cyra"]
+    named = load_team(team_root, schema, ["amal", "curated"])
+    assert team_report(named)["annotators"] == ["amal", "curated"]

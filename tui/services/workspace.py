@@ -54,12 +54,13 @@ class Workspace:
     queue: Queue | None = None
 
     def team_layers(self) -> list[str]:
-        """The annotators with a layer in the team store (none outside a team store)."""
+        """The annotators with a layer in the team store, the curated layer aside (none
+        outside a team store): those ``warraq agree`` compares by default."""
         if self.team_root is None:
             return []
-        from store.paths import layer_names
+        from store.team_agreement import annotator_layers
 
-        return layer_names(self.team_root)
+        return annotator_layers(self.team_root)
 
     @property
     def store_label(self) -> str:
