@@ -163,3 +163,43 @@ async def test_pair_selector_with_three_annotators(tmp_path, make_app):
         await pilot.pause()
         assert not screen.computing  # kept once made
         assert screen.report["annotators"] == ["amal", "badr", "cyra"]
+
+
+async def test_keys_never_wait_for_the_computation(tmp_path, make_app, monkeypatch):
+    """A slow report (a big store) runs in a worker: the screen says it is computing, the
+    pair keys and Escape answer at once, and a result arriving after close is dropped."""
+    import threading
+    import time
+
+    import store.team_agreement as team_agreement
+
+    root = tmp_path / "store"
+    build_team_store(root, ["amal", "badr", "cyra"])
+    release = threading.Event()
+    real = team_agreement.team_report
+
+    def slow(*args, **kwargs):
+        release.wait(10)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(team_agreement, "team_report", slow)
+    app = make_app(store_dir=str(root), annotator="amal")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.screen.open_agreement()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, AgreementScreen) and screen.computing
+        assert "computing agreement over 3 layers" in _screen_text(app)
+        started = time.perf_counter()
+        await pilot.press("right_square_bracket")
+        await pilot.pause()
+        assert screen.choice == ("amal", "badr") and screen.computing
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, AgreementScreen)
+        assert time.perf_counter() - started < 2  # nothing waited for the report
+        release.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert not isinstance(app.screen, AgreementScreen)
