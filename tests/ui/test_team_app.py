@@ -147,6 +147,8 @@ async def test_agreement_screen_from_the_palette_shows_warraq_agree_figures(tmp_
 async def test_pair_selector_with_three_annotators(tmp_path, make_app):
     root = tmp_path / "store"
     build_team_store(root, ["amal", "badr", "cyra"])
+    damaged = root / "layers" / "cyra" / "articles" / "damaged.json"
+    damaged.write_text("{ not json", encoding="utf-8")
     app = make_app(store_dir=str(root), annotator="amal")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -156,9 +158,13 @@ async def test_pair_selector_with_three_annotators(tmp_path, make_app):
         assert isinstance(screen, AgreementScreen)
         await _computed(pilot, screen)
         assert screen.report["annotators"] == ["amal", "badr", "cyra"]
+        assert screen.report["metrics"]["damaged_files"] == 1
+        shown = _text(screen.shown)
+        assert "Left out of agreement (1)" in shown and "damaged.json" in shown
         await pilot.press("right_square_bracket")
         await _computed(pilot, screen)
         assert screen.report == _agree_json(root, "--annotators", "amal,badr")
+        assert "Left out of agreement" not in _text(screen.shown)  # cyra's file only
         await pilot.press("left_square_bracket")
         await pilot.pause()
         assert not screen.computing  # kept once made

@@ -49,6 +49,7 @@ class AgreementScreen(WarraqModal[None]):
         self.choices: list[Selection] = [None, *pairs] if len(names) >= 3 else [None]
         self.chosen = 0
         self.reports: dict[Selection, dict[str, Any] | str] = {}
+        self.problems: dict[Selection, list[str]] = {}  # files left out, per choice
         self.report: dict[str, Any] | None = None  # the one shown
         self.shown: list[Any] = []  # its renderables (tests read them)
         self._team: Any = None
@@ -91,7 +92,8 @@ class AgreementScreen(WarraqModal[None]):
             body.update(_escape(found))
         else:
             self.report = found
-            self.shown = agreement_renderables(found, str(getattr(self.app, "bidi", "app")))
+            self.shown = agreement_renderables(found, str(getattr(self.app, "bidi", "app")),
+                                               self.problems.get(selection, []))
             body.update(Group(*self.shown))
 
     def _compute(self, selection: Selection) -> None:
@@ -108,7 +110,9 @@ class AgreementScreen(WarraqModal[None]):
                     if self._team is None:
                         self._team = load_team(self.team_root, self.schema, self.names)
                     team = self._team
-                result = team_report(team, doc_labels, list(selection or ()) or None)
+                chosen = list(selection or ()) or None
+                self.problems[selection] = team.all_problems(chosen)
+                result = team_report(team, doc_labels, chosen)
             except (WarraqError, ValueError, OSError) as error:
                 result = f"No agreement: {error}"
             with suppress(RuntimeError):  # the app closed meanwhile

@@ -174,13 +174,27 @@ def clitic_table(report: dict[str, Any], mode: str, limit: int = 10) -> Table | 
     return table
 
 
-def agreement_renderables(report: dict[str, Any], mode: str = "app"
-                          ) -> list[RenderableType]:
-    """Everything the screen shows for one report, top to bottom."""
+def problems_text(problems: Sequence[str], limit: int = 20) -> Text:
+    """The files left out of the report, each named on its line (as ``warraq agree``
+    warns them), as plain text: paths and messages quote whatever the files hold."""
+    out = Text(f"Left out of agreement ({len(problems)})", style="bold yellow")
+    for line in problems[:limit]:
+        out.append("\n  " + printable(line))
+    if len(problems) > limit:
+        out.append(f"\n  … and {len(problems) - limit} more", style="dim")
+    return out
+
+
+def agreement_renderables(report: dict[str, Any], mode: str = "app",
+                          problems: Sequence[str] = ()) -> list[RenderableType]:
+    """Everything the screen shows for one report, top to bottom (``problems``: the
+    damaged files left out, named at the end)."""
     out: list[RenderableType] = [headline(report), Text(""), label_bars(report), Text("")]
     out += [pair_table(report), Text("")]
     out += [confusion_table(report), Text(""), patterns_table(report, mode)]
     clitic = clitic_table(report, mode)
     if clitic is not None:
         out += [Text(""), clitic]
+    if problems:
+        out += [Text(""), problems_text(problems)]
     return out
