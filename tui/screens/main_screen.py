@@ -256,7 +256,6 @@ class MainScreen(AnnotatingScreen):
         if update.notice:
             self.notify(update.notice, severity=update.severity, timeout=6)  # type: ignore[arg-type]
 
-    # ------------------------------------------------------------------ list filter/search
     # ------------------------------------------------------------------ own queue (team)
     def action_toggle_queue(self) -> None:
         """``M``: the annotator's own queue (the assignment plan's) or every article."""
@@ -299,6 +298,7 @@ class MainScreen(AnnotatingScreen):
                 queue.note(article_id, entries.statuses[row])
                 self._show_queue()
 
+    # ------------------------------------------------------------------ list filter/search
     @on(ArticleList.FilterChanged)
     def _filter_changed(self, event: ArticleList.FilterChanged) -> None:
         if self.query_one(ArticleList).scoped:
