@@ -5,11 +5,12 @@
 NewsFANE Gold (``../shared/newsfane``; skipped when absent), converted to Warraq corpora:
 train the CRF (store/model_crf.py) on the first N sentences of the first 80% of the
 articles, test on the last 20%, tagged article by article as ``warraq suggest`` does (the
-model, then one name one label per article: ``model_crf.consistent``), exact span and
-type over PERS ORG GPE LOC FAC NORP as seqeval's strict mode, beside the built-in gazetteer alone on the same test split. Also:
-training time and tagging time per 1,000 tokens. Targets: F1 ≥ 0.55 at 300 sentences,
-≥ 0.70 on the whole training share, retraining on 3,000 sentences ≤ 60 s, tagging ≤ 30 ms
-per 1,000 tokens.
+model, then one name one label per article: ``model_crf.consistent``), exact span and type
+over PERS ORG GPE LOC FAC NORP as seqeval's strict mode, beside the built-in gazetteer
+alone on the same test split. Also: training time and tagging time per 1,000 tokens.
+Targets: F1 ≥ 0.55 at 300 sentences, ≥ 0.70 on the whole training share, retraining on
+3,000 sentences ≤ 60 s, tagging ≤ 30 ms per 1,000 tokens. ``--dev`` tunes without the
+test split.
 """
 
 from __future__ import annotations
