@@ -71,7 +71,9 @@ def headline(report: dict[str, Any]) -> Table:
     if len(pairs) == 1:
         table.add_row("Cohen's κ (tokens)", "", figure(pairs[0]["token_kappa"]))
     table.add_row("Fleiss' κ (tokens)", "", figure(m["fleiss_kappa"]))
-    table.add_row("Krippendorff's α", "", figure(m["krippendorff_alpha"]))
+    table.add_row("Krippendorff's α (tokens)", "", figure(m["krippendorff_alpha"]))
+    if "unitizing_alpha" in m:
+        table.add_row("unitizing α (characters)", "", figure(m["unitizing_alpha"]))
     left_out = m.get("excluded_articles", 0), m.get("damaged_files", 0)
     if any(left_out):
         table.add_row("left out", "", f"{left_out[0]} article pairs whose texts differ, "
