@@ -219,6 +219,9 @@ def test_events_agreed_merge_and_disagreements_are_decided(tmp_path: Path) -> No
         session.index = 2  # the event
         shown = session.shown(80)
         assert shown is not None and shown.position.startswith("event · ")
+        # Every version reads the way the article does (right to left), however much Latin
+        # it holds: the type, said first, is drawn rightmost on each line.
+        assert [said.rstrip().endswith("MEET") for _, _, said in shown.versions] == [True, True]
         assert "taken whole" in session.start_edit() and session.editing is None
         assert "1 event" in session.take_key("1")
         ann = store.annotations("a1")

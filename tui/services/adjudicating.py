@@ -16,6 +16,7 @@ from store.adjudication import (
     resolve_events,
 )
 from store.span_policy import policy_of
+from tui.rtl.layout import article_direction
 from tui.rtl.visual_text import visual_line
 
 CONTEXT = 50  # characters of text shown on each side of a disagreement
@@ -221,7 +222,8 @@ class AdjudicationSession:
             end = cut if cut > 0 else end
         context = ("… " if start > para_start else "") + text[start:end] + (
             " …" if end < para_end else "")
-        laid = visual_line(context, max(10, width), mode=mode)
+        base = article_direction(text)  # every line read the way the article is
+        laid = visual_line(context, max(10, width), mode=mode, base=base)
         versions = []
         for number, name in enumerate(item.names(), 1):
             if item.kind == "event":
@@ -230,15 +232,15 @@ class AdjudicationSession:
                 said = "  ".join(f"{label} «{text[s:e]}»"
                                  for s, e, label in item.versions[name]) or "(nothing)"
             versions.append((str(number), name,
-                             visual_line(said, max(10, width - 20), mode=mode)))
+                             visual_line(said, max(10, width - 20), mode=mode, base=base)))
         open_count = self._open
         done = len(self.plan.disagreements) - open_count
-        words = visual_line(text[item.start:item.end], max(10, width), mode=mode)
+        words = visual_line(text[item.start:item.end], max(10, width), mode=mode, base=base)
         editing = None
         if self.editing is not None:
             s, e, label = self.editing
             editing = visual_line(f"{label or '?'} «{text[s:e]}»", max(10, width - 20),
-                                  mode=mode)
+                                  mode=mode, base=base)
         kind = "event · " if item.kind == "event" else ""
         return Shown(f"{kind}{done} decided, {open_count} open of "
                      f"{len(self.plan.disagreements)}",
