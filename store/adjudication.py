@@ -77,6 +77,10 @@ class Plan:
     disagreements: list[Disagreement] = field(default_factory=list)
     left_out: int = 0  # articles whose texts differ between layers
     agreed_events: dict[str, list[tuple[EventVersion, list[str]]]] = field(default_factory=dict)
+    agreed_doc_labels: dict[str, list[str]] = field(default_factory=dict)
+    # (article, label, who set it, who did not): no policy majority either way
+    doc_label_disagreements: list[tuple[str, str, list[str], list[str]]] = field(
+        default_factory=list)
     # (article, annotator, version) → the annotator's record (attributes, CAMEO code)
     event_sources: dict[tuple[str, str, EventVersion], Event] = field(default_factory=dict)
 
@@ -107,7 +111,25 @@ def plan(layers: Sequence[Layer], policy: tuple[str, int]) -> Plan:
                     {k: sorted(v) for k, v in cluster.versions.items()}))
         out.agreed[article_id] = agreed
         _plan_events(out, article_id, having, need)
+        _plan_doc_labels(out, article_id, having, need)
     return out
+
+
+def _plan_doc_labels(out: Plan, article_id: str, having: Sequence[Layer], need: int) -> None:
+    """A document label goes into the curated layer when the policy's share of annotators
+    set it; when neither its setters nor the others reach that share it is a disagreement,
+    listed for the adjudicator (who sets it on the curated layer in the app: ``D``)."""
+    sets = {layer.name: set(layer.articles[article_id][1].doc_labels) for layer in having}
+    agreed = []
+    for label in sorted(set().union(*sets.values())):
+        yes = sorted(name for name, labels in sets.items() if label in labels)
+        no = sorted(name for name in sets if name not in yes)
+        if len(yes) >= need:
+            agreed.append(label)
+        elif len(no) < need:
+            out.doc_label_disagreements.append((article_id, label, yes, no))
+    if agreed:
+        out.agreed_doc_labels[article_id] = agreed
 
 
 def _plan_events(out: Plan, article_id: str, having: Sequence[Layer], need: int) -> None:
@@ -153,9 +175,14 @@ def write_agreed(store: Any, result: Plan, metas: dict[str, dict[str, Any]] | No
         have_events = {version for version, _ in versions_of(ann)}
         events = [(v, names) for v, names in result.agreed_events.get(article_id, [])
                   if v not in have_events]
-        if not new and not events:
+        labels = [x for x in result.agreed_doc_labels.get(article_id, [])
+                  if x not in ann.doc_labels]
+        if not new and not events and not labels:
             continue
         with store.batch(f"agreed spans of {article_id}"):
+            if labels:
+                store.set_doc_labels(article_id, [*ann.doc_labels, *labels])
+                added += len(labels)
             for (start, end, label), names in new:
                 store.add_entity(article_id, EntitySpan(
                     start, end, text[start:end], label, origin=ORIGIN,

@@ -115,7 +115,7 @@ def test_cli_auto_merge_and_export_of_the_curated_layer(tmp_path: Path) -> None:
     done = subprocess.run([*run, "adjudicate", "--store", str(root), "--policy", "majority",
                            "--auto-only"], cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
-    assert "3 agreed spans and events added; 0 disagreements" in done.stderr
+    assert "3 agreed spans, events and document labels added; 0 disagreements" in done.stderr
     out = tmp_path / "gold.jsonl"
     done = subprocess.run([*run, "export", "--store", str(root), "--format", "jsonl",
                            "--out", str(out)], cwd=ROOT, capture_output=True, text=True)
@@ -244,3 +244,24 @@ def test_events_agreed_merge_and_disagreements_are_decided(tmp_path: Path) -> No
         assert write_agreed(store, majority) == 0  # idempotent
         (event,) = store.annotations("a1").events
         assert event.extra["agreed_by"] == ["amal", "cyra"] and len(event.arguments) == 2
+
+
+def test_document_labels_agreed_merge_and_the_rest_are_listed(tmp_path: Path) -> None:
+    def with_labels(layer: Layer, labels: list[str]) -> Layer:
+        text, ann = layer.articles["a1"]
+        return Layer(layer.name, {"a1": (text, ArticleAnnotations(
+            entities=list(ann.entities), doc_labels=labels))})
+
+    amal = with_labels(LAYERS[0], ["DIPLOMACY", "CONFLICT"])
+    badr = with_labels(LAYERS[1], ["DIPLOMACY"])
+    cyra = with_labels(LAYERS[2], ["DIPLOMACY", "CONFLICT"])
+    unanimous = plan([amal, badr], parse_policy("unanimous"))
+    assert unanimous.agreed_doc_labels == {"a1": ["DIPLOMACY"]}
+    assert unanimous.doc_label_disagreements == [("a1", "CONFLICT", ["amal"], ["badr"])]
+    majority = plan([amal, badr, cyra], parse_policy("majority"))
+    assert majority.agreed_doc_labels == {"a1": ["CONFLICT", "DIPLOMACY"]}
+    assert majority.doc_label_disagreements == []
+    with Store.open(tmp_path / "s", annotator=CURATED) as store:
+        write_agreed(store, majority)
+        assert sorted(store.annotations("a1").doc_labels) == ["CONFLICT", "DIPLOMACY"]
+        assert write_agreed(store, majority) == 0

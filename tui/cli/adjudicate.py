@@ -56,7 +56,11 @@ def run_adjudicate(args: argparse.Namespace) -> int:
     store = Store.open(root, schema, annotator=CURATED, require_write=True)
     try:
         added = write_agreed(store, result)
-        warn(f"curated layer: {added} agreed spans and events added; "
+        if result.doc_label_disagreements:
+            warn(f"{len(result.doc_label_disagreements)} document labels without a majority "
+                 "either way: set them on the curated layer in the app (--annotator curated, "
+                 "D); listed with --auto-only")
+        warn(f"curated layer: {added} agreed spans, events and document labels added; "
              f"{len(result.disagreements)} "
              f"disagreements in {len({d.article_id for d in result.disagreements})} articles"
              + (f"; {result.left_out} articles left out (texts differ)" if result.left_out
@@ -74,6 +78,9 @@ def run_adjudicate(args: argparse.Namespace) -> int:
                         f"{label} {s}-{e}" for s, e, label in spans) or "nothing")
                         for name, spans in sorted(item.versions.items()))
                 print(f"{item.article_id}\t{item.kind}\t{item.start}-{item.end}\t{said}")
+            for article_id, label, yes, no in result.doc_label_disagreements:
+                print(f"{article_id}\tdoc_label\t{label}\tset: {', '.join(yes)}; "
+                      f"not set: {', '.join(no)}")
             return 0
         from tui.app import AdjudicationApp
         from tui.cli.open_app import configure_terminal
