@@ -156,6 +156,26 @@ class AnnotatingStore(UndoableStore):
                     self._change_record(act, art, "events", event.id, data)
             self._change_record(act, art, "entities", entity_id, None)
 
+    def remove_entities(self, article_id: str, entity_ids: list[str],
+                        description: str | None = None) -> None:
+        """Remove many entities of one article as one action (and the event arguments that
+        point to them): swapping a model's suggestions for a newer model's drops dozens."""
+        art = self._writable_article(article_id)
+        olds = [self._record(art, "entities", entity_id) for entity_id in entity_ids]
+        if not olds:
+            return
+        gone = set(entity_ids)
+        what = description or f"remove {len(olds)} entities"
+        with self._action("remove_entity", art, what) as act:
+            for event in list(art.annotations.events):
+                if any(a.entity_id in gone for a in event.arguments):
+                    data = copy.deepcopy(art._docs["events"][event.id])
+                    data["arguments"] = [a for a in data["arguments"]
+                                         if a["entity_id"] not in gone]
+                    self._change_record(act, art, "events", event.id, data)
+            for entity_id in entity_ids:
+                self._change_record(act, art, "entities", entity_id, None)
+
     def add_highlight(self, article_id: str, highlight: Highlight) -> Highlight:
         art = self._writable_article(article_id)
         if self.schema.highlight_category(highlight.category) is None:

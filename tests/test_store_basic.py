@@ -190,6 +190,19 @@ def test_remove_entity_drops_event_arguments_and_undo_restores(store: Store) -> 
     assert ev.id == store.annotations(AID).events[0].id
 
 
+def test_remove_entities_is_one_action_and_drops_their_arguments(store: Store) -> None:
+    p = store.add_entity(AID, span("بوتين"))
+    a = store.add_entity(AID, span("الأسد"))
+    store.add_event(AID, Event("MEET", 0, 6, "", arguments=[
+        EventArgument("SOURCE", p.id), EventArgument("TARGET", a.id)]))
+    store.remove_entities(AID, [p.id, a.id])
+    assert store.annotations(AID).entities == []
+    assert file_of(store, AID)["events"]["1"]["arguments"] == []
+    store.undo()  # one step brings both back, arguments included
+    assert [x.id for x in store.annotations(AID).entities] == [p.id, a.id]
+    assert len(store.annotations(AID).events[0].arguments) == 2
+
+
 def test_undo_redo_every_action_kind_hits_the_file(store: Store) -> None:
     snapshots = [json.dumps(store.annotations(AID).to_dict(), sort_keys=True)]
     e = store.add_entity(AID, span("بوتين"))

@@ -76,11 +76,18 @@ async def measure(corpus: Path, store: Path) -> dict[str, list[float]]:
         screen = app.screen
         retrainer = screen._retrainer
         poll = retrainer.poll
+        messages: list[str] = []
 
         def timed_poll() -> str | None:
+            kind = ("finish" if retrainer._process is not None else
+                    "swap" if retrainer._queue else "check")
             t = time.perf_counter()
             said = poll()
-            out["tick"].append(time.perf_counter() - t)
+            took = time.perf_counter() - t
+            out["tick"].append(took)
+            out.setdefault(f"tick {kind}", []).append(took)
+            if said:
+                messages.append(said)
             return said
 
         retrainer.poll = timed_poll  # what the app's 1 s tick calls, looked up each time
@@ -91,7 +98,8 @@ async def measure(corpus: Path, store: Path) -> dict[str, list[float]]:
         retrainer.start()
         started = time.perf_counter()
         i = 0
-        while retrainer.running or retrainer._queue:
+        # Until the process ended, the app's tick saw it end, and every swap is done.
+        while retrainer._process is not None or retrainer._queue:
             phase = "retraining" if retrainer.running else "swapping"
             out[phase].append(await dispatch_and_paint(pilot, keys[i % 2]))
             if not retrainer.running:
@@ -101,6 +109,7 @@ async def measure(corpus: Path, store: Path) -> dict[str, list[float]]:
             if time.perf_counter() - started > 600:
                 break
         out["seconds"] = [time.perf_counter() - started]
+        print("the app said:", " / ".join(messages), f"({retrainer.trainings} trainings)")
     return out
 
 
@@ -122,6 +131,11 @@ def main() -> None:
     if ticks:
         print(f"retraining tick (poll / swap a few articles): {len(ticks)} ticks, max "
               f"{max(ticks):.1f} ms, median {statistics.median(ticks):.2f} ms")
+        for kind in ("check", "finish", "swap"):
+            some = [t * 1000 for t in result.get(f"tick {kind}", [])]
+            if some:
+                print(f"  {kind}: {len(some)} ticks, max {max(some):.1f} ms, median "
+                      f"{statistics.median(some):.2f} ms")
 
 
 if __name__ == "__main__":

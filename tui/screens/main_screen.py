@@ -211,7 +211,7 @@ class MainScreen(AnnotatingScreen):
             return
         self._retrainer = Retrainer(store, every)
         self._show_model()
-        self.set_interval(1.0, self._tick_model)
+        self.set_interval(0.25, self._tick_model)  # a poll is microseconds; swaps are paced
 
     def _show_model(self) -> None:
         status = self._retrainer.status()

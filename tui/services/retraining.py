@@ -17,6 +17,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +28,7 @@ from store.records import EntitySpan, SpanStatus
 
 DEFAULT_EVERY = 50
 ARTICLES_PER_TICK = 5
+TICK_BUDGET = 0.004  # seconds of swapping per tick before the rest waits for the next
 EVERY_VARIABLE = "WARRAQ_RETRAIN_EVERY"
 
 
@@ -146,8 +148,19 @@ class Retrainer:
         return None
 
     def _apply_some(self) -> None:
+        """Swap articles until the tick's budget is spent (at least one): a key that comes
+        during a tick waits for it, and one article is a durable write (a sync) of
+        several milliseconds."""
+        started = time.perf_counter()
         for _ in range(min(ARTICLES_PER_TICK, len(self._queue))):
             self._apply(self._queue.popleft())
+            if time.perf_counter() - started > TICK_BUDGET:
+                break
+
+    @property
+    def swapping(self) -> bool:
+        """Refreshed suggestions still waiting: the app ticks faster meanwhile."""
+        return bool(self._queue)
 
     def _apply(self, record: dict[str, Any]) -> None:
         """Swap one unopened article's pending model suggestions for the new model's."""
@@ -166,11 +179,9 @@ class Retrainer:
         decisions = self.store.human_decisions  # machine work: not the person's
         try:
             with self.store.batch(f"{origin} suggestions for {article_id}", undoable=False):
-                for span in old:
-                    self.store.remove_entity(article_id, span.id)
-                for start, end, label, score in new:
-                    self.store.add_entity(article_id, EntitySpan(
-                        start, end, art.text[start:end], label, origin=origin,
-                        status=SpanStatus.PENDING, score=score))
+                self.store.remove_entities(article_id, [span.id for span in old])
+                self.store.add_entities(article_id, [EntitySpan(
+                    start, end, art.text[start:end], label, origin=origin,
+                    status=SpanStatus.PENDING, score=score) for start, end, label, score in new])
         finally:
             self.store.human_decisions = decisions
