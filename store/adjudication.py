@@ -110,7 +110,7 @@ def plan(layers: Sequence[Layer], policy: tuple[str, int]) -> Plan:
                     article_id, cluster.start, cluster.end,
                     {k: sorted(v) for k, v in cluster.versions.items()}))
         out.agreed[article_id] = agreed
-        _plan_events(out, article_id, having, need)
+        _plan_events(out, article_id, having, need, {span for span, _ in agreed})
         _plan_doc_labels(out, article_id, having, need)
     return out
 
@@ -132,7 +132,11 @@ def _plan_doc_labels(out: Plan, article_id: str, having: Sequence[Layer], need: 
         out.agreed_doc_labels[article_id] = agreed
 
 
-def _plan_events(out: Plan, article_id: str, having: Sequence[Layer], need: int) -> None:
+def _plan_events(out: Plan, article_id: str, having: Sequence[Layer], need: int,
+                 agreed_spans: set[Span]) -> None:
+    """Events agreed by the policy go in at once, unless an argument is an entity still in
+    dispute: writing it would settle that entity disagreement silently, so the event waits
+    as a disagreement of its own, decided after (or with) the entity."""
     by_annotator: dict[str, list[EventVersion]] = {}
     for layer in having:
         found = versions_of(layer.articles[article_id][1])
@@ -142,7 +146,9 @@ def _plan_events(out: Plan, article_id: str, having: Sequence[Layer], need: int)
     agreed: list[tuple[EventVersion, list[str]]] = []
     for group in overlap_groups(by_annotator, lambda v: (v.start, v.end)):
         best, names = most_said(group.versions)
-        if len(names) >= need:
+        settled = all((s, e, label) in agreed_spans
+                      for v in best for _, s, e, label in v.arguments)
+        if len(names) >= need and settled:
             agreed.extend((v, names) for v in sorted(best, key=_event_key))
         else:
             out.disagreements.append(Disagreement(

@@ -265,3 +265,26 @@ def test_document_labels_agreed_merge_and_the_rest_are_listed(tmp_path: Path) ->
         write_agreed(store, majority)
         assert sorted(store.annotations("a1").doc_labels) == ["CONFLICT", "DIPLOMACY"]
         assert write_agreed(store, majority) == 0
+
+
+def test_an_agreed_event_on_a_disputed_entity_waits_and_says_what_it_settles(
+        tmp_path: Path) -> None:
+    # amal and dana agree on the event (TARGET بشار الأسد) but dana also marked الأسد alone
+    # as ORG inside it: the entity cluster is in dispute, so the event is not written at
+    # once (that would settle the cluster silently) but shown; taking it says so.
+    amal = _with_event(LAYERS[0], "بشار الأسد")
+    text, ann = amal.articles["a1"]
+    extra = EntitySpan(*_at("الأسد"), "ORG")
+    dana = Layer("dana", {"a1": (text, ArticleAnnotations(
+        entities=[*ann.entities, extra], events=list(ann.events)))})
+    result = plan([amal, dana], parse_policy("unanimous"))
+    assert result.agreed_events == {}
+    assert [d.kind for d in result.disagreements] == ["entity", "event"]
+    with Store.open(tmp_path / "s", annotator=CURATED) as store:
+        write_agreed(store, result)
+        assert store.annotations("a1").events == []
+        session = AdjudicationSession(store, result)
+        session.index = 1
+        said = session.take_key("1")
+        assert "also settles 1 span disagreement" in said
+        assert session.open_items() == []

@@ -108,6 +108,7 @@ class AdjudicationSession:
         item = self.current()
         if item is None or self._closed[self.index]:
             return "nothing to decide here"
+        open_before = self._open
         if item.kind == "event":
             n = resolve_events(self.store, self.plan, item, names)
             what = "event"
@@ -117,7 +118,14 @@ class AdjudicationSession:
         self._refresh(item.article_id)
         self.move(1)
         who = ", ".join(names) if names else "none"
-        return f"took {who}: {n} {what}{'s' if n != 1 else ''} in the curated layer"
+        said = f"took {who}: {n} {what}{'s' if n != 1 else ''} in the curated layer"
+        # An event's arguments become curated entities: a disagreement on one of them is
+        # settled by the same decision, and is said so rather than silently closed.
+        also = open_before - self._open - 1
+        if also > 0:
+            said += f"; this also settles {also} span disagreement{'s' if also != 1 else ''}"
+            said += " (its arguments)"
+        return said
 
     def take_key(self, key: str) -> str:
         item = self.current()
