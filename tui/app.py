@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import re
+import time
 from pathlib import Path
 from typing import Any
 
@@ -89,6 +90,7 @@ class HeldKeys(App[None]):
 
     async def _hand_on(self, event: events.Key) -> None:
         self._key_in_flight = True
+        self._last_hand_on = time.monotonic()
         await super().on_event(event)
         # The key's binding runs when it comes back from the widget, and what it causes (a
         # dialog pushed, the focus moved) takes a few more messages: the next key waits
@@ -114,9 +116,20 @@ class HeldKeys(App[None]):
             await self._hand_on(held.pop(0))  # the rest follow, one per settled key
 
     async def _release_held_keys(self) -> None:
+        """The safety valve: keys are forced on only when nothing was handed on for
+        HOLD_SECONDS (a dialog that never got ready). A long burst moving along is not
+        forced: a key pushed into a dialog still opening went to the wrong widget (the
+        last roles of ``e meet enter enter enter ↓ enter ↓ enter`` were lost)."""
+        if not self._held():
+            return
+        quiet = time.monotonic() - self.__dict__.get("_last_hand_on", 0.0)
+        if quiet < self.HOLD_SECONDS and self._hold_now():
+            self.set_timer(self.HOLD_SECONDS - quiet + 0.01, self._release_held_keys)
+            return
+        self._key_in_flight = False
+        await self.release_held_keys(force=True)
         if self._held():
-            self._key_in_flight = False
-            await self.release_held_keys(force=True)
+            self.set_timer(self.HOLD_SECONDS, self._release_held_keys)
 
 
 class TerminalOutput(HeldKeys):

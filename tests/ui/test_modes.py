@@ -76,3 +76,24 @@ async def test_keys_typed_ahead_reach_the_dialogs_they_open(make_app) -> None:
         await _burst(app, pilot, ["escape", "D", "p", "d", "enter"])
         assert set(app.store.annotations(FIRST).doc_labels) == {"POLITICS", "DIPLOMACY"}
         assert str(app.store.annotations(FIRST).status) == "in_progress"  # d: a label here
+
+
+async def test_the_whole_session_typed_as_one_burst_fills_every_role(make_app) -> None:
+    # README's session, every key queued at once (as `tmux send-keys` delivers it): the
+    # burst takes longer than the one-second safety valve, which used to force keys into
+    # the event editor while it was still answering the previous one (TARGET was lost).
+    app = make_app()
+    # A valve shorter than this burst but longer than a key's longest settling: it must
+    # never fire while keys are moving along.
+    app.HOLD_SECONDS = app.SETTLE_MAX_SECONDS + 0.1
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.pause()
+        await _burst(app, pilot, [
+            "enter", "1", "left", "left", "1", "down", "down", "left", "e", "m", "e", "e",
+            "t", "enter", "enter", "enter", "down", "enter", "down", "enter", "escape", "D",
+            "p", "d", "enter", "d", "n"])
+        ann = app.store.annotations(FIRST)
+        assert [(e.type, [a.role for a in e.arguments]) for e in ann.events] == [
+            ("MEET", ["SOURCE", "TARGET"])]
+        assert set(ann.doc_labels) == {"POLITICS", "DIPLOMACY"}
+        assert str(ann.status) == "done"
