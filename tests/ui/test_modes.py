@@ -85,7 +85,7 @@ async def test_the_whole_session_typed_as_one_burst_fills_every_role(make_app) -
     app = make_app()
     # A valve shorter than this burst but longer than a key's longest settling: it must
     # never fire while keys are moving along.
-    app.HOLD_SECONDS = app.SETTLE_MAX_SECONDS + 0.1
+    app.HOLD_SECONDS = app.SETTLE_MAX_SECONDS + 0.4
     async with app.run_test(size=(140, 40)) as pilot:
         await pilot.pause()
         await _burst(app, pilot, [
