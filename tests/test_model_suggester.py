@@ -190,3 +190,28 @@ def test_one_name_one_label_in_an_article() -> None:
     assert tags[1] == ["O", "O", "O", "O"]
     # "بوتين" alone was labelled once as ORG (sentence 3); the full name is another name.
     assert out[1] == ["O", "O", "B-ORG", "O"]
+
+
+async def test_the_list_orders_by_the_models_uncertainty(tmp_path: Path) -> None:
+    from tui.app import prepare_app
+    from tui.widgets.article_list import ArticleList
+
+    app = prepare_app(None, store_dir=str(tmp_path / "store"), annotator="amal")
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        articles = screen.query_one(ArticleList)
+        ids = list(articles.entries.ids)
+        screen.sort_by_uncertainty()  # no model yet: said, nothing changes
+        assert articles.sort_by == "corpus"
+        # What a retraining leaves (tui/services/retraining.py): the unopened articles,
+        # each with how unsure the new model is of it.
+        screen._retrainer.uncertainty.update({ids[3]: 0.9, ids[1]: 0.4, ids[4]: 0.7})
+        screen.sort_by_uncertainty()
+        await pilot.pause()
+        assert articles.sort_by == "uncertainty"
+        order = [articles.entries.ids[row] for row in articles.shown]
+        assert order == [ids[3], ids[4], ids[1], ids[0], ids[2]]
+        await pilot.press("o")  # the cycle goes on from there to corpus order
+        await pilot.pause()
+        assert articles.sort_by == "corpus"

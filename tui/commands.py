@@ -42,6 +42,8 @@ class WarraqCommands(Provider):
              "palette", main.propagate_to_corpus),
             ("Open the article the model is least sure of (active learning)", "palette",
              main.open_most_uncertain),
+            ("Order the list by the model's uncertainty, least sure first (active learning)",
+             "palette", main.sort_by_uncertainty),
             ("Undo", "u", main.action_undo),
             ("Redo", "ctrl+r", main.action_redo),
             ("Mark article done", "d", partial(main.action_mark, "done")),

@@ -222,6 +222,20 @@ class MainScreen(AnnotatingScreen):
         if said:
             self._show_model()
             self.notify(said, timeout=4)
+            if said.startswith("retrained"):
+                self.query_one(ArticleList).set_uncertainty(self._retrainer.uncertainty)
+
+    def sort_by_uncertainty(self) -> None:
+        """Palette: the article list ordered by the model's uncertainty, least sure first
+        (active learning: a decision there teaches the model most)."""
+        retrainer = getattr(self, "_retrainer", None)
+        if retrainer is None or not retrainer.uncertainty:
+            self.notify("No model ranking yet: it comes with the first retraining", timeout=4)
+            return
+        articles = self.query_one(ArticleList)
+        articles.set_uncertainty(retrainer.uncertainty)
+        articles.sort_by = "uncertainty"
+        articles.focus()
 
     def open_most_uncertain(self) -> None:
         """Palette: open the unopened article the model is least sure of."""

@@ -42,14 +42,16 @@ STATUS_NAMES = {"new": "new", "in_progress": "in progress", "done": "done", "ski
                 "damaged": "damaged"}
 STATUS_FILTERS: tuple[str | None, ...] = (None, "new", "in_progress", "done", "skipped")
 
-SORT_ORDERS: tuple[str, ...] = ("corpus", "date_desc", "date_asc", "source", "status")
+SORT_ORDERS: tuple[str, ...] = ("corpus", "date_desc", "date_asc", "source", "status",
+                                 "uncertainty")
 SORT_NAMES = {"corpus": "corpus order", "date_desc": "date ↓ (newest)",
-              "date_asc": "date ↑ (oldest)", "source": "source", "status": "status"}
+              "date_asc": "date ↑ (oldest)", "source": "source", "status": "status",
+              "uncertainty": "model least sure first"}
 _STATUS_RANK = {"new": 0, "in_progress": 1, "done": 2, "skipped": 3}
 # The columns each sort order reads: a change in one of them makes that order stale.
 _SORT_COLUMNS: dict[str, tuple[str, ...]] = {
     "corpus": (), "date_desc": ("dates",), "date_asc": ("dates",),
-    "source": ("sources", "dates"), "status": ("statuses",),
+    "source": ("sources", "dates"), "status": ("statuses",), "uncertainty": ("uncertainty",),
 }
 _FIELDS = {"title": "titles", "date": "dates", "source": "sources", "status": "statuses"}
 
@@ -139,7 +141,9 @@ class Entries(Sequence[Entry]):
         self._orders: dict[str, tuple[list[int], int, tuple[int, ...]]] = {}
         # sort -> (the order list it inverts, position of each row in it)
         self._ranks: dict[str, tuple[list[int], array[int]]] = {}
-        self._versions = {"dates": 0, "sources": 0, "statuses": 0}
+        self._versions = {"dates": 0, "sources": 0, "statuses": 0, "uncertainty": 0}
+        # Row → how unsure the learning suggester is of the article (active learning).
+        self.uncertainty: dict[int, float] = {}
 
     # ------------------------------------------------------------------ building
     @classmethod
@@ -388,9 +392,27 @@ class Entries(Sequence[Entry]):
         if sort == "status":
             ranks = list(map(_STATUS_RANK.get, self.statuses[:n], repeat(9)))
             return sorted(rows, key=ranks.__getitem__)
+        if sort == "uncertainty":
+            # The articles the model is least sure of first (it ranked only unopened ones);
+            # the rest after them, in corpus order.
+            scored = sorted((row for row in self.uncertainty if row < n),
+                            key=lambda row: (-self.uncertainty[row], row))
+            seen = set(scored)
+            return scored + [row for row in rows if row not in seen]
         if sort != "corpus":
             raise ValueError(f"unknown sort order {sort!r}")
         return list(rows)
+
+    def set_uncertainty(self, by_id: dict[str, float]) -> None:
+        """The latest model's ranking (article id → 1 − its least likely sentence)."""
+        rows = {}
+        for article_id, value in by_id.items():
+            row = self.position(article_id)
+            if row is not None:
+                rows[row] = value
+        if rows != self.uncertainty:
+            self.uncertainty = rows
+            self._versions["uncertainty"] += 1
 
 
 def _rank_of(order: list[int]) -> array[int]:

@@ -519,6 +519,13 @@ class ArticleList(EntryRows, can_focus=True):
         position = STATUS_FILTERS.index(self.status_filter)
         self.status_filter = STATUS_FILTERS[(position + 1) % len(STATUS_FILTERS)]
 
+    def set_uncertainty(self, by_id: dict[str, float]) -> None:
+        """A new model ranked the unopened articles: the "least sure first" order follows."""
+        self.entries.set_uncertainty(by_id)
+        self.model.results.clear()
+        if self.sort_by == "uncertainty":
+            self._apply_filter()
+
     def action_cycle_sort(self) -> None:
         position = SORT_ORDERS.index(self.sort_by)
         self.sort_by = SORT_ORDERS[(position + 1) % len(SORT_ORDERS)]
