@@ -126,6 +126,7 @@ def export_import(store_dir: Path, post_suggest: Path, tmp: Path, fmt: str,
     assert main(["import", str(out), "--format", fmt, "--as", "gold",
                  "--store", str(back)]) == 0
     with Store.open(back, annotator="reader") as store:
+        check_store(store)  # gold over the suggestions: decided, never stacked
         return set(exported), accepted(store, set(exported))
 
 
