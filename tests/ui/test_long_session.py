@@ -83,6 +83,33 @@ def accepted(store: Any, article_ids: set[str]) -> dict[str, set[tuple[int, int,
                 if e.status == SpanStatus.ACCEPTED} for a in sorted(article_ids)}
 
 
+# What else a format carries (store/formats/FORMATS.md), compared after the round trip.
+CARRIES = {"jsonl": {"events", "highlights", "doc_labels"},
+           "labelstudio": {"events", "highlights", "doc_labels"},
+           "brat": {"events", "highlights"}}
+
+
+def the_rest(store: Any, article_ids: set[str], kinds: set[str]) -> dict[str, Any]:
+    """Events (type, trigger, attributes, arguments by their spans), highlights and
+    document labels of each article, for the kinds a format carries."""
+    out: dict[str, Any] = {}
+    for a in sorted(article_ids):
+        ann = store.annotations(a)
+        spans = {e.id: (e.start, e.end, e.label) for e in ann.entities}
+        found: dict[str, Any] = {}
+        if "events" in kinds:
+            found["events"] = sorted(
+                (v.type, v.trigger_start, v.trigger_end, sorted(v.attributes.items()),
+                 sorted((g.role, spans[g.entity_id]) for g in v.arguments))
+                for v in ann.events if v.status == SpanStatus.ACCEPTED)
+        if "highlights" in kinds:
+            found["highlights"] = sorted((h.start, h.end, h.category) for h in ann.highlights)
+        if "doc_labels" in kinds:
+            found["doc_labels"] = sorted(ann.doc_labels)
+        out[a] = found
+    return out
+
+
 async def run_session(make_app, seed: int, steps: int, allowed: list[str]
                       ) -> tuple[Driver, dict[str, Any], dict[str, Any]]:
     """The session, its end state, and the state after undoing everything by keys."""
@@ -111,7 +138,7 @@ async def run_session(make_app, seed: int, steps: int, allowed: list[str]
 
 
 def export_import(store_dir: Path, post_suggest: Path, tmp: Path, fmt: str,
-                  texts: dict[str, str]) -> tuple[set[str], dict[str, Any]]:
+                  texts: dict[str, str]) -> tuple[set[str], dict[str, Any], dict[str, Any]]:
     """Export ``fmt`` from the session's store; which corpus articles the file holds (by
     their text, whitespace aside: CoNLL keeps no ids); and the accepted spans after
     ``warraq import --as gold`` of the file into a copy of the post-suggest store."""
@@ -130,7 +157,8 @@ def export_import(store_dir: Path, post_suggest: Path, tmp: Path, fmt: str,
                  "--store", str(back)]) == 0
     with Store.open(back, annotator="reader") as store:
         check_store(store)  # gold over the suggestions: decided, never stacked
-        return set(exported), accepted(store, set(exported))
+        ids = set(exported)
+        return ids, accepted(store, ids), the_rest(store, ids, CARRIES.get(fmt, set()))
 
 
 @pytest.mark.parametrize(("seed", "steps"), SESSIONS)
@@ -164,10 +192,13 @@ async def test_long_session_leaves_clean_gold(make_app, tmp_path, monkeypatch, c
     with Store.open(store_dir) as store:
         gold_ids = {a for a in ids if store.annotations(a).decided_by_a_person()}
         want = accepted(store, gold_ids)
+        rest = {fmt: the_rest(store, gold_ids, kinds) for fmt, kinds in CARRIES.items()}
     assert sum(len(spans) for spans in want.values()) > 10
     capsys.readouterr()
     for fmt in FORMATS:
-        exported, back = export_import(store_dir, post_suggest, tmp_path, fmt, texts)
+        exported, back, back_rest = export_import(store_dir, post_suggest, tmp_path, fmt, texts)
         assert not exported & never_opened, (fmt, exported & never_opened)
         assert exported == gold_ids, (fmt, exported ^ gold_ids)
         assert back == want, fmt
+        if fmt in CARRIES:
+            assert back_rest == rest[fmt], fmt
