@@ -39,7 +39,7 @@ READER_KEYS: list[tuple[str, int]] = [
     ("left_square_bracket", 3), ("right_square_bracket", 3),
     ("left_curly_bracket", 3), ("right_curly_bracket", 3),
     ("a", 6), ("x", 4), ("X", 1), ("A", 2), ("P", 3), ("full_stop", 4), ("comma", 2),
-    ("delete", 2), ("h", 1), ("e", 2), ("D", 1), ("u", 6), ("ctrl+r", 3),
+    ("delete", 2), ("h", 1), ("e", 3), ("D", 1), ("u", 6), ("ctrl+r", 3),
     ("d", 1), ("s", 1), ("n", 1), ("p", 1), ("tab", 1), ("N", 1), ("l", 1),
 ]
 # Letters for filters and notes: Latin (event type names) and a few Arabic ones.
@@ -131,7 +131,7 @@ class Driver:
 
     async def _on_event_editor(self, editor: EventEditor) -> None:
         in_filter = getattr(self.app.focused, "id", None) == "entity-filter"
-        choices = [("down", 3), ("up", 2), ("enter", 5), ("tab", 1), ("escape", 2)]
+        choices = [("down", 3), ("up", 2), ("enter", 6), ("tab", 1), ("escape", 1)]
         if in_filter:
             choices += [(self.rng.choice(TYPED), 1)]
         else:
