@@ -215,54 +215,85 @@ def label_studio(args: argparse.Namespace, root: Path, work: Path,
 
 
 # ---------------------------------------------------------------------- doccano
-def doccano(args: argparse.Namespace, root: Path, work: Path,
-            expected: dict[str, Any]) -> list[str]:
-    out = work / "doccano.jsonl"
-    assert warraq(["export", "--store", str(root), "--format", "doccano", "--out",
-                   str(out)]) == 0
-    dc = Http(args.dc_url)
-    key = dc.call("POST", "/v1/auth/login/", {"username": args.dc_user,
-                                              "password": args.dc_password})["key"]
-    dc.headers["Authorization"] = f"Token {key}"
+def _doccano_project(dc: Http, path: Path, relations: bool) -> tuple[int, list[str]]:
+    """A sequence-labelling project (with relations for ``--variant entities``) holding
+    ``path``, imported through doccano's upload API; returns its id and any problem."""
     project = dc.call("POST", "/v1/projects", {
         "name": f"warraq-{uuid.uuid4().hex[:6]}", "description": "warraq export check",
         "project_type": "SequenceLabeling", "resourcetype": "SequenceLabelingProject",
-        "allow_overlapping": True, "collaborative_annotation": True})
+        "allow_overlapping": True, "collaborative_annotation": True,
+        "use_relation": relations})
     pid = project["id"]
     boundary = uuid.uuid4().hex
     body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"filepond\"; "
             f"filename=\"warraq.jsonl\"\r\nContent-Type: application/json\r\n\r\n"
-            ).encode() + out.read_bytes() + f"\r\n--{boundary}--\r\n".encode()
+            ).encode() + path.read_bytes() + f"\r\n--{boundary}--\r\n".encode()
     upload = dc.call("POST", "/v1/fp/process/", raw=body,
                      content_type=f"multipart/form-data; boundary={boundary}")
     task = dc.call("POST", f"/v1/projects/{pid}/upload", {
-        "format": "JSONL", "task": "SequenceLabeling", "uploadIds": [upload],
-        "column_data": "text", "column_label": "label"})
+        "format": "JSONL", "task": "RelationExtraction" if relations else "SequenceLabeling",
+        "uploadIds": [upload], "column_data": "text", "column_label": "label"})
+    status: dict[str, Any] = {}
     for _ in range(120):
         status = dc.call("GET", f"/v1/tasks/status/{task['task_id']}")
         if status.get("ready"):
             break
         time.sleep(1)
-    if status.get("error"):
-        return [f"MISMATCH doccano import failed: {status['error']}"]
-    types = {t["id"]: t["text"] for t in dc.call("GET", f"/v1/projects/{pid}/span-types")}
-    examples = dc.call("GET", f"/v1/projects/{pid}/examples?limit=1000")["results"]
+    problems = [f"doccano import: {status['error']}"] if status.get("error") else []
+    return pid, problems
+
+
+def doccano(args: argparse.Namespace, root: Path, work: Path,
+            expected: dict[str, Any]) -> list[str]:
+    dc = Http(args.dc_url)
+    key = dc.call("POST", "/v1/auth/login/", {"username": args.dc_user,
+                                              "password": args.dc_password})["key"]
+    dc.headers["Authorization"] = f"Token {key}"
+    said: list[str] = []
     problems: list[str] = []
-    spans_back = 0
-    for example in examples:
-        text = example["text"]
-        article_id = next((a for a, e in expected.items() if e["text"] == text), None)
-        if article_id is None:
-            problems.append("an example whose text is no exported article")
-            continue
-        spans = dc.call("GET", f"/v1/projects/{pid}/examples/{example['id']}/spans")
-        got = {(s["start_offset"], s["end_offset"], text[s["start_offset"]:s["end_offset"]],
-                types[s["label"]]) for s in spans}
-        spans_back += len(got)
-        if got != expected[article_id]["accepted"]:
-            diff = got ^ expected[article_id]["accepted"]
-            problems.append(f"{article_id}: spans differ: {diff}")
-    said = [f"doccano: {len(examples)} examples, {spans_back} spans back, {len(types)} labels"]
+    for variant in ("label", "entities"):
+        out = work / f"doccano-{variant}.jsonl"
+        assert warraq(["export", "--store", str(root), "--format", "doccano", "--variant",
+                       variant, "--out", str(out)]) == 0
+        relations = variant == "entities"
+        pid, failed = _doccano_project(dc, out, relations)
+        problems += failed
+        types = {t["id"]: t["text"] for t in dc.call("GET", f"/v1/projects/{pid}/span-types")}
+        roles = ({t["id"]: t["text"]
+                  for t in dc.call("GET", f"/v1/projects/{pid}/relation-types")}
+                 if relations else {})
+        examples = dc.call("GET", f"/v1/projects/{pid}/examples?limit=1000")["results"]
+        spans_back = links_back = 0
+        for example in examples:
+            text = example["text"]
+            article_id = next((a for a, e in expected.items() if e["text"] == text), None)
+            if article_id is None:
+                problems.append("an example whose text is no exported article")
+                continue
+            want = expected[article_id]
+            spans = dc.call("GET", f"/v1/projects/{pid}/examples/{example['id']}/spans")
+            where = {s["id"]: (s["start_offset"], s["end_offset"]) for s in spans}
+            got = {(s["start_offset"], s["end_offset"],
+                    text[s["start_offset"]:s["end_offset"]], types[s["label"]]) for s in spans}
+            wanted = set(want["accepted"])
+            if relations:
+                wanted |= {(ts, te, text[ts:te], kind) for kind, ts, te, _ in want["events"]
+                           if _}  # an event without arguments is a plain span there
+            spans_back += len(got)
+            if got != wanted:
+                problems.append(f"{variant}: {article_id}: spans differ: {got ^ wanted}")
+            if relations:
+                links = dc.call("GET",
+                                f"/v1/projects/{pid}/examples/{example['id']}/relations")
+                got_links = {(where[r["from_id"]], where[r["to_id"]], roles[r["type"]])
+                             for r in links}
+                want_links = {((ts, te), target, role) for _, ts, te, args in want["events"]
+                              for role, target in args}
+                links_back += len(got_links)
+                if got_links != want_links:
+                    problems.append(f"{article_id}: relations differ: {got_links ^ want_links}")
+        said.append(f"doccano {variant} variant: {len(examples)} examples, {spans_back} spans"
+                    + (f", {links_back} relations" if relations else "") + " back, compared")
     return said + [f"MISMATCH {p}" for p in problems]
 
 
