@@ -22,10 +22,10 @@ from typing import Any
 import pytest
 from long_session import Driver, live_spans
 
-from store.formats.common import skeleton
+from store.formats.common import skeleton, tokenize
 from store.records import SpanStatus
 from store.schema import Schema
-from store.span_policy import same_stretch, token_bounds
+from store.span_policy import same_stretch
 from store.store import Store
 from tui.cli import main
 from tui.cli.import_ import read_file
@@ -94,9 +94,16 @@ def accepted(store: Any, article_ids: set[str]) -> dict[str, set[tuple[int, int,
 
 def tokens(spans: dict[str, set[tuple[int, int, str]]], texts: dict[str, str]
            ) -> dict[str, set[tuple[int, int, str]]]:
-    """Spans widened to whole tokens: what a token format can say of stem spans."""
-    return {a: {(*token_bounds(texts[a], s, e), label) for s, e, label in found}
-            for a, found in spans.items()}
+    """Spans widened to the whole tokens a token format writes (its own tokenizer's):
+    what it can say of stem spans."""
+    out: dict[str, set[tuple[int, int, str]]] = {}
+    for a, found in spans.items():
+        toks = tokenize(texts[a])
+        out[a] = set()
+        for s, e, label in found:
+            inside = [t for t in toks if t.start < e and s < t.end]
+            out[a].add((inside[0].start, inside[-1].end, label))
+    return out
 
 
 # What else a format carries (store/formats/FORMATS.md), compared after the round trip.
