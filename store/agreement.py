@@ -19,8 +19,11 @@ on the articles both annotated with the same text:
   examples.
 
 Only accepted spans and events are an annotator's decision; pending suggestions are not.
+- Krippendorff's unitizing alpha (store/unitizing.py) over the characters of every article
+  two or more annotators did: how each cut the text into labelled spans and gaps, so a
+  boundary one letter off costs a letter, not a token.
+
 An article whose text differs between two layers is left out of that pair and counted.
-Krippendorff's unitizing alpha is not computed (the token alpha stands in for it).
 """
 
 from __future__ import annotations
@@ -33,8 +36,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from store.arabic import tokenize
+from store.bulk import paused_gc
 from store.propagate import same_stretch
 from store.records import ArticleAnnotations, SpanStatus
+from store.unitizing import Unit, unitizing_alpha
 
 JSON_VERSION = 1
 OUTSIDE = "O"
@@ -352,7 +357,11 @@ def _patterns(pairs: Sequence[PairReport], layers: Mapping[str, Layer], cache: _
 
 def agreement(layers: Sequence[Layer], doc_labels: Iterable[str] = ()) -> dict[str, Any]:
     """The whole report (the stable JSON of ``warraq agree --format json``)."""
-    doc_labels = list(doc_labels)
+    with paused_gc():  # millions of small tuples and lists: generational scans were half
+        return _agreement(layers, list(doc_labels))
+
+
+def _agreement(layers: Sequence[Layer], doc_labels: list[str]) -> dict[str, Any]:
     by_name = {layer.name: layer for layer in layers}
     pairs: list[PairReport] = []
     excluded = 0
@@ -371,7 +380,8 @@ def agreement(layers: Sequence[Layer], doc_labels: Iterable[str] = ()) -> dict[s
             labels.setdefault(label, Counts()).add(counts)
         for x, y in zip(pair.tags_a, pair.tags_b, strict=True):
             confusion[(x.split("-", 1)[-1], y.split("-", 1)[-1])] += 1
-    fleiss_rows, alpha_rows = _token_tables(layers, cache)
+    fleiss_rows, alpha_rows, continua = _token_tables(layers, cache)
+    unitizing = unitizing_alpha(continua)
     return {
         "version": JSON_VERSION,
         "annotators": [layer.name for layer in layers],
@@ -381,6 +391,8 @@ def agreement(layers: Sequence[Layer], doc_labels: Iterable[str] = ()) -> dict[s
             "spans": {k: v.as_dict() for k, v in overall.items()},
             "fleiss_kappa": _round(fleiss_kappa(fleiss_rows)),
             "krippendorff_alpha": _round(krippendorff_alpha(alpha_rows)),
+            "unitizing_alpha": _round(unitizing.alpha),
+            "unitizing_set_aside": unitizing.set_aside,
             "excluded_articles": excluded,
         },
         "confusion": [{"a": a, "b": b, "tokens": n}
@@ -391,12 +403,16 @@ def agreement(layers: Sequence[Layer], doc_labels: Iterable[str] = ()) -> dict[s
 
 
 def _token_tables(layers: Sequence[Layer], cache: _Tags
-                  ) -> tuple[list[list[str]], list[list[str | None]]]:
-    """Fleiss rows (tokens of articles every annotator did) and the Krippendorff table
-    (annotators × tokens of every article two or more did, None where one did not)."""
+                  ) -> tuple[list[tuple[str, ...]], list[list[str | None]],
+                                list[tuple[int, list[list[Unit]]]]]:
+    """Fleiss rows (tokens of articles every annotator did), the Krippendorff table
+    (annotators × tokens of every article two or more did, None where one did not) and
+    the continua for unitizing alpha (each such article's length and every annotator's
+    accepted spans)."""
     ids = sorted({i for layer in layers for i in layer.articles})
-    fleiss: list[list[str]] = []
+    fleiss: list[tuple[str, ...]] = []
     alpha: list[list[str | None]] = [[] for _ in layers]
+    continua: list[tuple[int, list[list[Unit]]]] = []
     for article_id in ids:
         having = [layer for layer in layers if article_id in layer.articles]
         if len(having) < 2:
@@ -405,10 +421,12 @@ def _token_tables(layers: Sequence[Layer], cache: _Tags
         if any(layer.articles[article_id][0] != text for layer in having):
             continue
         tags = {layer.name: cache.of(layer, article_id) for layer in having}
+        continua.append((len(text), [[(label, start, end) for start, end, label
+                                      in accepted_spans(layer.articles[article_id][1])]
+                                     for layer in having]))
         n = len(cache.tokens(article_id, text))
-        for index in range(n):
-            if len(having) == len(layers):
-                fleiss.append([tags[layer.name][index] for layer in layers])
-            for row, layer in zip(alpha, layers, strict=True):
-                row.append(tags[layer.name][index] if layer.name in tags else None)
-    return fleiss, alpha
+        if len(having) == len(layers):
+            fleiss.extend(zip(*(tags[layer.name] for layer in layers), strict=True))
+        for row, layer in zip(alpha, layers, strict=True):
+            row.extend(tags[layer.name] if layer.name in tags else [None] * n)
+    return fleiss, alpha, continua

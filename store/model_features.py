@@ -2,10 +2,15 @@
 
 Arabic names hide behind clitics and spelling variants, so each token is described by its
 normalized form (ARABIC.md: hamza forms, alef maqsura, taa marbuta folded), its stem without
-proclitics (``بموسكو`` → ``موسكو``) and the proclitics themselves, its first and last letters,
-its shape (Arabic, Latin, digits, punctuation), its neighbours two either side, and the
-built-in gazetteer's opinion as a *feature* (``gaz=GPE``), which the model learns to trust
-or not per context — not as the answer.
+proclitics (``بموسكو`` → ``موسكو``) and the proclitics themselves, its first and last two
+to four letters, its shape (Arabic, Latin, digits, punctuation), its neighbours two either
+side, and the built-in gazetteer's opinion as a *feature* (``gaz=GPE``), which the model
+learns to trust or not per context — not as the answer.
+
+Feature choices are made on a dev split (the last 20% of the training articles,
+``bench_model.py --dev``), never on the test split: four-letter affixes took the dev F1
+from 0.705 to 0.712; word bigrams, neighbours' affixes and gazetteer tags two away did not
+help (0.702 each).
 """
 
 from __future__ import annotations
@@ -70,7 +75,8 @@ def sentence_features(words: Sequence[str], gazetteer_tags: Sequence[str] | None
         prefix, stem = _stem(key)
         feats = [
             "bias", f"w={key}", f"stem={stem}", f"pre={prefix}", f"shape={_shape(word)}",
-            f"p2={stem[:2]}", f"p3={stem[:3]}", f"s2={stem[-2:]}", f"s3={stem[-3:]}",
+            f"p2={stem[:2]}", f"p3={stem[:3]}", f"p4={stem[:4]}", f"s2={stem[-2:]}",
+            f"s3={stem[-3:]}", f"s4={stem[-4:]}",
             f"al={stem.startswith('ال')}", f"len={min(len(stem), 8)}", f"gaz={gaz[i]}",
         ]
         for offset in (-2, -1, 1, 2):

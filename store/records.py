@@ -106,9 +106,13 @@ class _Record:
         names = _FIELD_NAMES.get(cls)
         if names is None:  # cached: fields() per record made loading 1,000 spans slow
             names = _FIELD_NAMES[cls] = frozenset(f.name for f in fields(cls))  # type: ignore[arg-type]
-        known = {k: v for k, v in data.items() if k in names and k != "extra"}
-        extra = {k: v for k, v in data.items() if k not in names}
-        obj = cls(**known)
+        if names.issuperset(data) and "extra" not in data:  # the usual record: no copies
+            obj = cls(**data)
+            extra = None
+        else:
+            known = {k: v for k, v in data.items() if k in names and k != "extra"}
+            extra = {k: v for k, v in data.items() if k not in names}
+            obj = cls(**known)
         if extra and "extra" in names:
             obj.extra.update(extra)  # type: ignore[attr-defined]
         for name in cls.OFFSET_FIELDS:

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from store.agreement import Layer
+from store.bulk import paused_gc
 from store.errors import StoreError
 from store.paths import LAYERS, layer_dir, layer_names
 from store.schema import Schema
@@ -31,34 +33,41 @@ def load_layers(root: Path, schema: Schema, names: list[str] | None = None) -> L
     from store.store import Store
 
     out = LoadedLayers()
-    for name in names or layer_names(root):
-        folder = layer_dir(root, name)
-        if not folder.is_dir():
-            raise StoreError(f"no layer for annotator {name!r}", root / LAYERS)
-        layer = Layer(name)
-        try:
-            store = Store.open(folder, schema, annotator=name)
-        except StoreError as error:  # a future version, a damaged store file: named, left out
-            out.problems.append(f"layer {name}: {error}")
-            continue
-        try:
-            out.problems += [str(error) for error in store.errors]
-            for article_id in store.article_ids():
-                try:
-                    art = store.get(article_id)
-                except StoreError as error:
-                    out.problems.append(str(error))
-                    continue
-                if art is None or not art.exists:
-                    continue
-                if art.rejected:
-                    out.problems.append(f"{art.path}: {art.rejected[0]} (left out)")
-                    continue
-                layer.articles[article_id] = (art.text, art.annotations)
-        finally:
-            store.close()
-        out.layers.append(layer)
+    with paused_gc():  # 100,000s of records at once: the collector's scans doubled the load
+        for name in names or layer_names(root):
+            _load_layer(root, schema, name, out, Store)
     return out
+
+
+def _load_layer(root: Path, schema: Schema, name: str, out: LoadedLayers, store_type: Any
+                ) -> None:
+    """One annotator's layer into ``out`` (``store_type`` is Store, imported lazily)."""
+    folder = layer_dir(root, name)
+    if not folder.is_dir():
+        raise StoreError(f"no layer for annotator {name!r}", root / LAYERS)
+    layer = Layer(name)
+    try:
+        store = store_type.open(folder, schema, annotator=name)
+    except StoreError as error:  # a future version, a damaged store file: named, left out
+        out.problems.append(f"layer {name}: {error}")
+        return
+    try:
+        out.problems += [str(error) for error in store.errors]
+        for article_id in store.article_ids():
+            try:
+                art = store.get(article_id)
+            except StoreError as error:
+                out.problems.append(str(error))
+                continue
+            if art is None or not art.exists:
+                continue
+            if art.rejected:
+                out.problems.append(f"{art.path}: {art.rejected[0]} (left out)")
+                continue
+            layer.articles[article_id] = (art.text, art.annotations)
+    finally:
+        store.close()
+    out.layers.append(layer)
 
 
 SINGLE_BACKUP = "single-annotator-store"

@@ -59,6 +59,14 @@ def test_native_text_mismatch_and_hash_mismatch(tmp_path):
     assert len(report.docs) == 1 and len(report.docs[0].annotations.entities) == 1
 
 
+def test_native_unlabelled_span_is_named_in_words(tmp_path):
+    # NewsFANE's gold has spans without a label; the line said "entitie [..) has no label".
+    text = "زار بوتين موسكو"
+    rec = {"id": "a", "text": text, "entities": [{"start": 4, "end": 9, "text": "بوتين"}]}
+    report = native.read(_lines(tmp_path / "n.jsonl", [rec]))
+    assert [str(p).split(": ", 1)[1] for p in report.problems] == ["entity [4, 9) has no label"]
+
+
 def test_labelstudio_reads_utf16_offsets_from_older_exports(tmp_path):
     text = "😀 بوتين"
     task = [{"data": {"text": text}, "annotations": [{"result": [

@@ -302,6 +302,32 @@ def test_retitled_rows_come_in_and_go_out_of_the_search():
     assert model.retitled([0], search_key("غيره"), None, None) is None  # not the last search
 
 
+def test_a_scope_limits_every_answer_and_grows_with_the_rows():
+    """An annotator's own queue (a set of ids) under every search, filter and sort: the
+    plain answer restricted to the scope; rows appended later are in it by id."""
+    entries = make_entries(400, seed=3)
+    rng = random.Random(8)
+    scope = {f"a{i:04d}" for i in range(400) if rng.random() < 0.3}
+    model = ListModel(entries)
+    model.filtered("", None, None, "corpus")  # an answer from before the scope
+    model.set_scope(scope)
+    for _ in range(120):
+        query = rng.choice(["", *WORDS, "ال"])[:rng.randint(1, 8)]
+        status = rng.choice([None, *STATUSES])
+        label = rng.choice([None, None, "PERS", "GPE"])
+        sort = rng.choice(SORT_ORDERS)
+        expected = [i for i in plain_shown(entries, query, status, label, sort)
+                    if entries.ids[i] in scope]
+        assert model.filtered(query, status, label, sort) == expected, (query, status, sort)
+    assert model.filtered("", None, None, "corpus") == sorted(
+        i for i in range(400) if entries.ids[i] in scope)
+    scope.add("late-in")  # the scope is the live queue: ids not listed yet may come later
+    added = entries.extend(["late-in", "late-out"], ["قمة", "قمة"], [None, None], [None, None])
+    assert model.grown(added, "", None, None) == [400]
+    model.set_scope(None)
+    assert model.filtered("", None, None, "corpus") == list(range(402))
+
+
 def test_reset_forgets_answers_and_never_reuses_an_epoch():
     model = ListModel(make_entries(10))
     first = model.match("", "done", None, "corpus")

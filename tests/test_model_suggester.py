@@ -33,7 +33,7 @@ def _article(i: int) -> tuple[str, list[tuple[str, str]]]:
     other = CITIES[(i + 3) % len(CITIES)]
     text = (f"وصل الرئيس {person} إلى {city} اليوم. وقال المتحدث إن الزيارة مهمة. "
             f"ثم غادر {person} إلى ب{other} مساء.")
-    return text, [(person, "PERS"), (city, "GPE")]
+    return text, [(person, "PERS"), (city, "GPE"), (person, "PERS")]  # both mentions
 
 
 def _store(root: Path, n: int = 40) -> None:
@@ -174,3 +174,19 @@ async def test_the_app_retrains_in_the_background_and_refreshes_unopened_article
         assert app.screen.current_id == "fresh" or "fresh" in app.screen._unreadable
         # The background refresh is machine work: it left the article new, not gold.
         assert not app.store.get("fresh").annotations.decided_by_a_person()
+
+
+def test_one_name_one_label_in_an_article() -> None:
+    from store.model_crf import consistent
+
+    words = [["قال", "فلاديمير", "بوتين", "اليوم"], ["ثم", "التقى", "بوتين", "وزيرا"],
+             ["وفي", "ال", "بوتين", "عاد"], ["لا", "أحد"]]
+    tags = [["O", "B-PERS", "I-PERS", "O"], ["O", "O", "O", "O"], ["O", "O", "B-ORG", "O"],
+            ["O", "O"]]
+    out = consistent(words, tags)
+    # The untagged mention gets the label; a tagged one keeps its own; short words and
+    # untouched sentences stay as they were; the input is not changed.
+    assert out[2] == ["O", "O", "B-ORG", "O"] and out[3] == ["O", "O"]
+    assert tags[1] == ["O", "O", "O", "O"]
+    # "بوتين" alone was labelled once as ORG (sentence 3); the full name is another name.
+    assert out[1] == ["O", "O", "B-ORG", "O"]

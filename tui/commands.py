@@ -53,6 +53,13 @@ class WarraqCommands(Provider):
              main.action_problems),
             ("Document labels of the open article", "D", main.action_doc_labels),
         ]
+        workspace = main.warraq  # a team store: own queue, agreement
+        if workspace.queue is not None:
+            actions.append(("My queue / all articles (the assignment plan)", "M",
+                            main.action_toggle_queue))
+        if len(workspace.team_layers()) >= 2:
+            actions.append(("Agreement between annotators: F1 per label, kappas, alpha",
+                            "palette", main.open_agreement))
         for status in STATUS_FILTERS:
             name = "all articles" if status is None else STATUS_NAMES[status]
             actions.append((f"Filter list: {name}", "f", partial(main.set_filter, status)))

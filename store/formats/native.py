@@ -25,6 +25,8 @@ from store.records import ArticleAnnotations, EntitySpan, Event, Highlight
 FORMAT = "warraq-jsonl"
 VERSION = 1
 
+_SINGULAR = {"entities": "entity", "highlights": "highlight", "events": "event"}
+
 
 def record_dict(rec: Any) -> dict[str, Any]:
     """``rec.to_dict()`` without ``dataclasses.asdict``'s deep copy (5× faster on 100k
@@ -113,13 +115,14 @@ def record_to_doc(rec: Any, path: Path | str, lineno: int, report: ImportReport,
                 report.problem(path, lineno, f"an item of {key} is not an object")
                 continue
             labels = known_labels if key == "entities" else None
+            one = _SINGULAR.get(key, key)
             if not check_span(report, path, lineno, text, item.get(start_k), item.get(end_k),
-                              item.get(label_k), item.get(text_k), labels, key[:-1]):
+                              item.get(label_k), item.get(text_k), labels, one):
                 continue
             try:
                 target.append(cls.from_dict(item))
             except (TypeError, ValueError, KeyError) as exc:
-                report.problem(path, lineno, f"bad {key[:-1]} record: {exc}")
+                report.problem(path, lineno, f"bad {one} record: {exc}")
     ids = {e.id for e in base.entities}
     for ev in base.events:
         dangling = [a for a in ev.arguments if a.entity_id not in ids]

@@ -19,6 +19,8 @@ def session_keys() -> list[str]:
     block = text.split("## An annotation session", 1)[1].split("\n## ", 1)[0]
     keys: list[str] = []
     for line in block.splitlines():
+        if not line.startswith("    "):  # the indented block only, not the prose around it
+            continue
         line = line.strip()
         if not line or line.startswith("$"):
             continue

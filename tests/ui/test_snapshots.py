@@ -124,6 +124,55 @@ class TestNarrow:
         assert snap_compare(app, terminal_size=(80, 24), press=["enter"])
 
 
+# A team store of its own (its path is in the status bar): three annotators, amal's queue.
+TEAM_STORE = Path("/tmp/warraq-snapshot-team-store")
+
+
+@pytest.fixture
+def team_app(monkeypatch):
+    from team_support import build_team_store
+
+    shutil.rmtree(TEAM_STORE, ignore_errors=True)
+    build_team_store(TEAM_STORE, ["amal", "badr", "cyra"])
+    yield prepare_app(None, store_dir=str(TEAM_STORE), annotator="amal")
+    shutil.rmtree(TEAM_STORE, ignore_errors=True)
+
+
+class TestTeam:
+    def test_own_queue_with_progress_and_shared_marks(self, snap_compare, team_app) -> None:
+        assert snap_compare(team_app, terminal_size=SIZE)
+
+    def test_agreement_screen(self, snap_compare, team_app) -> None:
+        """Bars per label and rule, kappas and alpha, the pairs (three annotators)."""
+        async def open_agreement(pilot) -> None:
+            pilot.app.screen.open_agreement()
+            await pilot.pause()
+            screen = pilot.app.screen
+            for _ in range(200):
+                if screen.report is not None:
+                    break
+                await pilot.pause(0.05)
+            await pilot.pause()
+
+        assert snap_compare(team_app, terminal_size=(120, 40), run_before=open_agreement)
+
+    def test_agreement_patterns_shaped_right_to_left(self, snap_compare, team_app) -> None:
+        """The bottom of the screen: the confusion matrix and the disagreements with
+        their Arabic examples laid out by the project's engine."""
+        async def open_agreement(pilot) -> None:
+            pilot.app.screen.open_agreement()
+            await pilot.pause()
+            screen = pilot.app.screen
+            for _ in range(200):
+                if screen.report is not None:
+                    break
+                await pilot.pause(0.05)
+            await pilot.press("end")
+            await pilot.pause()
+
+        assert snap_compare(team_app, terminal_size=(120, 40), run_before=open_agreement)
+
+
 class TestCommandPalette:
     def test_arabic_query_shaped_right_to_left(self, snap_compare, app) -> None:
         async def query(pilot) -> None:

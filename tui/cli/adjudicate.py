@@ -56,16 +56,31 @@ def run_adjudicate(args: argparse.Namespace) -> int:
     store = Store.open(root, schema, annotator=CURATED, require_write=True)
     try:
         added = write_agreed(store, result)
-        warn(f"curated layer: {added} agreed spans added; {len(result.disagreements)} "
+        if result.doc_label_disagreements:
+            warn(f"{len(result.doc_label_disagreements)} document labels without a majority "
+                 "either way: set them on the curated layer in the app (--annotator curated, "
+                 "D); listed with --auto-only")
+        warn(f"curated layer: {added} agreed spans, events and document labels added; "
+             f"{len(result.disagreements)} "
              f"disagreements in {len({d.article_id for d in result.disagreements})} articles"
              + (f"; {result.left_out} articles left out (texts differ)" if result.left_out
                 else ""))
         if args.auto_only or not sys.stdout.isatty():
             for item in result.disagreements:
-                said = "; ".join(f"{name}: " + (", ".join(
-                    f"{label} {s}-{e}" for s, e, label in spans) or "nothing")
-                    for name, spans in sorted(item.versions.items()))
-                print(f"{item.article_id}\t{item.start}-{item.end}\t{said}")
+                if item.kind == "event":
+                    said = "; ".join(f"{name}: " + (", ".join(
+                        f"{v.type} {v.start}-{v.end} " + " ".join(
+                            f"{role}={s}-{e}" for role, s, e, _ in v.arguments)
+                        for v in versions) or "nothing")
+                        for name, versions in sorted(item.events.items()))
+                else:
+                    said = "; ".join(f"{name}: " + (", ".join(
+                        f"{label} {s}-{e}" for s, e, label in spans) or "nothing")
+                        for name, spans in sorted(item.versions.items()))
+                print(f"{item.article_id}\t{item.kind}\t{item.start}-{item.end}\t{said}")
+            for article_id, label, yes, no in result.doc_label_disagreements:
+                print(f"{article_id}\tdoc_label\t{label}\tset: {', '.join(yes)}; "
+                      f"not set: {', '.join(no)}")
             return 0
         from tui.app import AdjudicationApp
         from tui.cli.open_app import configure_terminal

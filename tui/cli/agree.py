@@ -39,10 +39,10 @@ def _f(value: Any) -> str:
 
 
 def run_agree(args: argparse.Namespace) -> int:
-    from store.agreement import agreement, compare_pair
+    from store.agreement import compare_pair
     from store.paths import layer_names, resolve_store_dir
     from store.schema import Schema
-    from store.team import load_layers
+    from store.team_agreement import load_team, team_report
 
     root = resolve_store_dir(args.store)
     if not layer_names(root):
@@ -50,17 +50,18 @@ def run_agree(args: argparse.Namespace) -> int:
                           "then let each annotator work with --annotator NAME", root)
     schema = Schema.load(args.schema) if args.schema else Schema.load(None)
     names = [n.strip() for n in args.annotators.split(",")] if args.annotators else None
-    loaded = load_layers(root, schema, names)
-    for problem in loaded.problems:
+    # The same report the app's Agreement screen shows (store/team_agreement.py).
+    team = load_team(root, schema, names)
+    for problem in team.all_problems():
         warn(f"{problem} (left out of agreement)")
-    if len(loaded.layers) < 2:
+    if len(team.layers) < 2:
         raise WarraqError("agreement needs two layers or more", root)
-    report = agreement(loaded.layers, [d.name for d in schema.doc_labels])
-    report["metrics"]["damaged_files"] = len(loaded.problems)
+    report = team_report(team, [d.name for d in schema.doc_labels])
+    layers = list(team.layers.values())
     if args.by == "article":
         rows = []
-        for i, a in enumerate(loaded.layers):
-            for b in loaded.layers[i + 1:]:
+        for i, a in enumerate(layers):
+            for b in layers[i + 1:]:
                 for article_id in sorted(set(a.articles) & set(b.articles)):
                     one_a = type(a)(a.name, {article_id: a.articles[article_id]})
                     one_b = type(b)(b.name, {article_id: b.articles[article_id]})
@@ -110,6 +111,9 @@ def _table(report: dict[str, Any], rows: list[dict[str, Any]], out: Any) -> None
               f"{_f(spans['clitic_tolerant']['f1'])}\n")
     out.write(f"tokens: Fleiss' kappa {_f(m['fleiss_kappa'])}  Krippendorff's alpha "
               f"{_f(m['krippendorff_alpha'])}\n")
+    out.write(f"characters: Krippendorff's unitizing alpha {_f(m.get('unitizing_alpha'))}"
+              + (f" ({m['unitizing_set_aside']} nested spans set aside)"
+                 if m.get("unitizing_set_aside") else "") + "\n")
     if m["excluded_articles"] or m.get("damaged_files"):
         out.write(f"left out: {m['excluded_articles']} article pairs whose texts differ, "
                   f"{m.get('damaged_files', 0)} damaged files\n")

@@ -51,11 +51,14 @@ class VisualText:
         return Measurement(min(8, options.max_width), min(max(1, longest), options.max_width))
 
 
-def visual_line(text: str, width: int, *, mode: str = "app") -> str:
-    """One line of ``text`` laid out for display in ``width`` cells, cut with … if longer."""
+def visual_line(text: str, width: int, *, mode: str = "app",
+                base: BaseDirection | None = None) -> str:
+    """One line of ``text`` laid out for display in ``width`` cells, cut with … if longer.
+    ``base``: the paragraph direction (default: guessed from the text itself; give it when
+    lines shown one under another must read the same way)."""
     if width < 1 or not text:
         return ""
-    base = article_direction(text)
+    base = base or article_direction(text)
     lines = layout_paragraph(text.replace("\n", " "), width, base, mode)
     line = lines[0]
     if len(lines) == 1:

@@ -51,6 +51,7 @@ class MainScreen(AnnotatingScreen):
         Binding("s", "mark('skipped')", "Skip", show=False),
         Binding("D", "doc_labels", "Doc labels", show=False),
         Binding("exclamation_mark", "problems", "Problems", show=False),
+        Binding("M", "toggle_queue", "My queue", show=False),
     ]
 
     def __init__(self, entries: Entries | list[Entry]) -> None:
@@ -73,7 +74,10 @@ class MainScreen(AnnotatingScreen):
         yield KeyHints()
         with Vertical(id="list-pane"):
             # The search field (#search) is made on first use: see action_search.
-            yield ArticleList(self.entries, id="articles")
+            queue = app.queue
+            # A team store with a plan naming this annotator: their own queue first.
+            yield ArticleList(self.entries, scope=queue.ids if queue else None,
+                              marks=queue.mark if queue else None, id="articles")
         yield Reader(bidi=app.bidi, direction=app.direction, id="reader")
         yield SidePane(bidi=app.bidi, id="side")
 
@@ -84,7 +88,10 @@ class MainScreen(AnnotatingScreen):
         status.annotator = app.annotator
         status.read_only = app.read_only_reason
         articles = self.query_one(ArticleList)
-        self.query_one("#list-pane").border_title = f"Articles ({len(articles.entries):,})"
+        self.query_one("#list-pane").border_title = (
+            f"My queue ({len(articles.shown):,})" if articles.scoped
+            else f"Articles ({len(articles.entries):,})")
+        self._show_queue(counted=False)
         self.query_one(Reader).border_title = "Reader"
         self.query_one(SidePane).border_title = "Article"
         articles.focus()
@@ -242,17 +249,63 @@ class MainScreen(AnnotatingScreen):
         articles = self.query_one(ArticleList)
         for article_id, (status, counts) in update.rows.items():
             articles.update_entry(article_id, status=status, counts=counts)
+        if update.rows:
+            self._show_queue(counted=False)
         if update.open_reloaded and self.session is not None:
             self._repaint_annotations()
         if update.notice:
             self.notify(update.notice, severity=update.severity, timeout=6)  # type: ignore[arg-type]
 
+    # ------------------------------------------------------------------ own queue (team)
+    def action_toggle_queue(self) -> None:
+        """``M``: the annotator's own queue (the assignment plan's) or every article."""
+        queue = self.warraq.queue
+        if queue is None:
+            self.notify("No assignment plan names you here (warraq assign … --annotators): "
+                        "the list shows every article.", timeout=5)
+            return
+        articles = self.query_one(ArticleList)
+        articles.set_scope(None if articles.scoped else queue.ids)
+
+    def open_agreement(self) -> None:
+        """Palette: the Agreement screen over the team store's layers (two or more)."""
+        app = self.warraq
+        names = app.team_layers()
+        if app.team_root is None or len(names) < 2 or app.store is None:
+            self.notify("Agreement needs a team store with two annotator layers or more.",
+                        timeout=5)
+            return
+        from tui.screens.agreement_screen import AgreementScreen
+
+        self.app.push_screen(AgreementScreen(app.team_root, app.store.schema, names))
+
+    def _show_queue(self, *, counted: bool = True) -> None:
+        """The status bar's "queue k/n done" (nothing without a plan naming this
+        annotator); ``counted=False`` counts the queue's done articles again first."""
+        queue = self.warraq.queue
+        if queue is not None:
+            if not counted:
+                queue.count_done(self.query_one(ArticleList).entries)
+            self.query_one(StatusBar).queue = queue.label()
+
+    def _update_entry(self, article_id: str) -> None:
+        super()._update_entry(article_id)
+        queue = self.warraq.queue
+        if queue is not None and article_id in queue.ids:
+            entries = self.query_one(ArticleList).entries
+            row = entries.position(article_id)
+            if row is not None:
+                queue.note(article_id, entries.statuses[row])
+                self._show_queue()
+
     # ------------------------------------------------------------------ list filter/search
     @on(ArticleList.FilterChanged)
     def _filter_changed(self, event: ArticleList.FilterChanged) -> None:
-        label = f"Articles ({event.shown:,}/{event.total:,})" if event.shown != event.total else (
-            f"Articles ({event.total:,})"
-        )
+        if self.query_one(ArticleList).scoped:
+            label = f"My queue ({event.shown:,})"
+        else:
+            label = (f"Articles ({event.shown:,}/{event.total:,})"
+                     if event.shown != event.total else f"Articles ({event.total:,})")
         if event.status:
             label += f" · {STATUS_NAMES[event.status]}"
         if event.view:
@@ -301,6 +354,7 @@ class MainScreen(AnnotatingScreen):
                 columns["id"][rows.start:rows.stop], columns["title"][rows.start:rows.stop],
                 columns["date"][rows.start:rows.stop], columns["site"][rows.start:rows.stop],
                 columns["key"][rows.start:rows.stop], summaries=summaries)
+            self._show_queue(counted=False)  # rows of the queue came in, some done
         if pulled.updated:
             rows = pulled.updated
             articles.update_rows(rows, [columns["title"][i] for i in rows],

@@ -15,6 +15,9 @@ by their rank in the order, more as the order with the others cut out; a query t
 extends the previous one filters only the rows the previous one kept (when they are few),
 and recent answers are remembered so that backspacing costs nothing.
 
+A *scope* (``ListModel.set_scope``: a set of article ids, an annotator's own queue in a
+team store) limits every answer to its rows, under whatever search, filters and sort.
+
 ``ListModel`` keeps that state (the last match, recent answers) for one ``Entries``; the
 widget (``tui.widgets.article_list``) owns one and asks it what to show. No Textual here,
 so the model is tested and benchmarked without a screen.
@@ -26,6 +29,7 @@ import operator
 from bisect import bisect_left
 from collections import deque
 from collections.abc import Callable, Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from itertools import compress, islice, repeat
 
@@ -204,11 +208,34 @@ class ListModel:
         self.epoch = 0
         self.last: Match | None = None
         self.results: dict[Settings, tuple[Match, list[int]]] = {}
+        # Only these article ids are ever shown (None: all); a byte per row, made lazily.
+        self.scope: AbstractSet[str] | None = None
+        self._scope_mask: bytes | None = None
+
+    def set_scope(self, ids: AbstractSet[str] | None) -> None:
+        """Show only the rows of these article ids from now on (None: every row)."""
+        self.scope = ids
+        self._scope_mask = None
+        self.epoch += 1
+        self.forget()
+
+    def scope_mask(self) -> bytes | None:
+        """A byte per row, 1 for rows in the scope (None: no scope); rows appended since
+        the last call are added to it."""
+        if self.scope is None:
+            return None
+        n = len(self.entries)
+        mask = self._scope_mask or b""
+        if len(mask) < n:
+            mask += bytes(map(self.scope.__contains__, islice(self.entries.ids, len(mask), n)))
+            self._scope_mask = mask
+        return mask[:n] if len(mask) > n else mask
 
     def reset(self, entries: Entries | Iterable[Entry]) -> None:
         """Answer for other entries from now on. The epoch goes on counting, so that a
         match made for the old entries is never taken for one of the new."""
         self.entries = as_entries(entries)
+        self._scope_mask = None
         self.epoch += 1
         self.forget()
 
@@ -260,13 +287,14 @@ class ListModel:
             # The query grew: only what the last one kept can match.
             match = Match(key, status, label, n, self.epoch,
                           rows_=self.with_key(last.rows, key))
-        elif not key and status is None and label is None:
+        elif not key and status is None and label is None and self.scope is None:
             match = Match(key, status, label, n, self.epoch, every=True)
-        elif label is None and sort != "corpus":
+        elif label is None and (sort != "corpus" or (not key and status is None)):
             # A sorted view wants a mask: one pass in corpus order per filter, in C.
-            mask: bytes | None = None
+            mask: bytes | None = self.scope_mask()
             if status is not None:
-                mask = bytes(map(operator.eq, entries.statuses, repeat(status)))
+                found = bytes(map(operator.eq, entries.statuses, repeat(status)))
+                mask = found if mask is None else both(mask, found)
             if key:
                 found = bytes(map(operator.contains, entries.search_keys(), repeat(key)))
                 mask = found if mask is None else both(mask, found)
@@ -282,11 +310,15 @@ class ListModel:
                  ) -> list[int] | None:
         """The rows among ``candidates`` (ascending; None: rows ``start`` to ``stop``)
         that pass; None when nothing filters (every row passes)."""
-        if not key and status is None and label is None:
+        scope = self.scope_mask()
+        if not key and status is None and label is None and scope is None:
             return None if candidates is None else list(candidates)
         entries = self.entries
         stop = len(entries) if stop is None else stop
         rows = None if candidates is None else list(candidates)
+        if scope is not None:  # the scope first: usually the smallest share
+            rows = (rows_of(scope[start:stop], start) if rows is None
+                    else list(compress(rows, map(scope.__getitem__, rows))))
         if label is not None:  # counts are sparse: start from them
             labelled = [i for i, c in entries.counts.items() if c.get(label)]
             if rows is None:

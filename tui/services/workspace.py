@@ -22,6 +22,7 @@ from tui.services.list_model import Entries, Entry, site_names
 
 if TYPE_CHECKING:
     from tui.services.indexing import BackgroundIndex
+    from tui.services.team_queue import Queue
 
 
 def default_annotator() -> str:
@@ -47,6 +48,19 @@ class Workspace:
     summary: Any = None
     # A corpus index still being built behind the app, or None.
     indexing: BackgroundIndex | None = None
+    # A team store (store/team.py): its root folder (the store itself is this annotator's
+    # layer), and this annotator's queue from the assignment plan; None otherwise.
+    team_root: Path | None = None
+    queue: Queue | None = None
+
+    def team_layers(self) -> list[str]:
+        """The annotators with a layer in the team store, the curated layer aside (none
+        outside a team store): those ``warraq agree`` compares by default."""
+        if self.team_root is None:
+            return []
+        from store.team_agreement import annotator_layers
+
+        return annotator_layers(self.team_root)
 
     @property
     def store_label(self) -> str:
@@ -172,6 +186,8 @@ def open_workspace(
     notices: list[str] = []
     store = None
     summary = None
+    team_root: Path | None = None
+    queue = None
     name = annotator or default_annotator()
     try:
         from store.schema import Schema
@@ -180,11 +196,17 @@ def open_workspace(
         Store = None  # type: ignore[assignment]
     if Store is not None:
         schema = Schema.load(Path(schema_path) if schema_path else None)
-        from store.paths import resolve_store_dir
+        from store.paths import is_team_store, resolve_store_dir
         from store.stats import summarize_store
+        from tui.services.team_queue import load_queue
 
+        root = resolve_store_dir(store_dir)
+        team_root = root if is_team_store(root) else None
+        queue, problem = load_queue(team_root, name)
+        if problem:
+            notices.append(problem)
         # No full scan: the summary cache gives statuses, label counts and damaged files.
-        store = Store.open(resolve_store_dir(store_dir), schema, annotator=name, scan=False)
+        store = Store.open(root, schema, annotator=name, scan=False)
         summary = summarize_store(store.root)
         notices.extend(str(error) for error in store.errors)
         notices.extend(str(error) for error in summary.errors)
@@ -205,6 +227,8 @@ def open_workspace(
         startup_notices=notices,
         summary=summary,
         indexing=indexing,
+        team_root=team_root,
+        queue=queue,
     )
 
 

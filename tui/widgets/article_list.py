@@ -18,7 +18,8 @@ and at the same height in the view.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from contextlib import suppress
 from typing import Any
 
@@ -117,16 +118,34 @@ class ArticleList(EntryRows, can_focus=True):
                 parts.append(f"label {self.label}")
             return " · ".join(parts)
 
-    def __init__(self, entries: Entries | list[Entry] | None = None, **kwargs) -> None:
+    def __init__(self, entries: Entries | list[Entry] | None = None, *,
+                 scope: AbstractSet[str] | None = None,
+                 marks: Callable[[str], str | None] | None = None, **kwargs) -> None:
         super().__init__(**kwargs)
         # What is shown for the filters, search and sort (and the caches that make the
         # next keystroke cheap); stale sort orders are re-sorted by this widget's worker.
         self.model = ListModel(entries, self._defer_sort)
-        self.shown = list(range(len(self.entries)))
+        # A team store's own queue: only these ids are listed (None: all); ``marks`` says
+        # what a row shows besides its date (who else annotates a shared article).
+        self.model.set_scope(scope)
+        self.marks = marks
+        self.shown = (list(range(len(self.entries))) if scope is None
+                      else self.filtered("", None, None, "corpus"))
         self._announced: tuple[int, int] | None = None
         self._resort_timer: Any = None
         self._resorting = False
         self._resort_again = False
+
+    @property
+    def scoped(self) -> bool:
+        """Whether the list shows only its scope (an annotator's own queue)."""
+        return self.model.scope is not None
+
+    def set_scope(self, ids: AbstractSet[str] | None) -> None:
+        """List only these article ids (None: every article), under the same search,
+        filters and sort; the cursor stays on its article if it is still listed."""
+        self.model.set_scope(ids)
+        self._apply_filter()
 
     @property
     def entries(self) -> Entries:
@@ -441,6 +460,9 @@ class ArticleList(EntryRows, can_focus=True):
         self.refresh()
 
     def _empty_text(self) -> str:
+        if self.scoped and not self.query and self.status_filter is None \
+                and self.label_filter is None:
+            return "your queue is empty here (M: all articles)"
         return "no article matches" if self.entries else "no articles"
 
     def _draw(self, index: int, part: int, width: int, selected: bool) -> Strip:
@@ -456,9 +478,10 @@ class ArticleList(EntryRows, can_focus=True):
         mark_style = meta
         if status == "done":
             mark_style = self.get_component_rich_style("article-list--done")
+        shared = self.marks(entries.ids[index]) if self.marks is not None else None
         text = details_text(entries.dates[index], entries.sources[index],
                             entries.counts.get(index))
-        return details_strip(status, text, width, base, meta, mark_style, self._bidi)
+        return details_strip(status, text, width, base, meta, mark_style, self._bidi, shared)
 
     # ------------------------------------------------------------------ movement
     def watch_cursor(self, old: int, new: int) -> None:

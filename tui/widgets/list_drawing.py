@@ -59,16 +59,19 @@ def details_text(date: str | None, source: str | None, counts: dict[str, int] | 
 
 
 def details_strip(status: str, text: str, width: int, base: Style, meta: Style,
-                  mark_style: Style, bidi: str) -> Strip:
-    """The second row: the status mark, then ``text`` laid out like any other text
-    (sources are often Arabic names)."""
+                  mark_style: Style, bidi: str, shared: str | None = None) -> Strip:
+    """The second row: the status mark, ``shared`` (an article of a team's overlap: who
+    else annotates it) beside it, then ``text`` laid out like any other text (sources
+    are often Arabic names, which would carry a mark inside the text to the far side)."""
     mark = STATUS_MARKS.get(status, "?")
-    body = " " + visual_line(text, max(1, width - 3), mode=bidi)
+    lead = f" {mark}" + (f" {shared}" if shared else "")
+    body = " " + visual_line(text, max(1, width - 1 - cell_len(lead)), mode=bidi)
     segments = [
         Segment(f" {mark}", base + mark_style),
+        *([Segment(f" {shared}", base + mark_style + Style(bold=True))] if shared else []),
         Segment(body, base + meta),
     ]
-    used = 2 + cell_len(body)
+    used = cell_len(lead) + cell_len(body)
     if used < width:
         segments.append(Segment(" " * (width - used), base))
     return Strip(segments, width).crop(0, width)

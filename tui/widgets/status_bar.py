@@ -19,6 +19,7 @@ class StatusBar(Static):
     info: reactive[str] = reactive("")
     model: reactive[str] = reactive("")  # the learning suggester: "model@3 F1 0.82"
     mode: reactive[str] = reactive("")  # a pane whose letters mean something else
+    queue: reactive[str] = reactive("")  # a team store's own queue: "queue 3/12 done"
 
     def render(self) -> Text:
         text = Text(no_wrap=True, overflow="ellipsis")
@@ -32,6 +33,9 @@ class StatusBar(Static):
         text.append(self.store or "—")
         text.append("  annotator ", style="dim")
         text.append(self.annotator or "—")
+        if self.queue:
+            text.append("  ")
+            text.append(self.queue, style="bold")
         if self.saved:
             text.append("  ")
             text.append(self.saved, style="green")
