@@ -155,9 +155,13 @@ def merge_doc(store: Any, index: _ArticleIndex, doc: GoldDoc, as_gold: bool, sou
         if old is None and as_gold and status != SpanStatus.REJECTED:
             there = _on_same_words(by_end, placed.text, e)
             if there is not None:  # never a second span on the same words
+                was = (there.start, there.end, there.label)
                 decided_id = _decide_there(store, art_id, doc, there, e, status, stats)
                 if decided_id is not None:
                     id_map[e.id] = decided_id
+                    if by_key.get(was) is there:  # decided: known by its new key
+                        del by_key[was]
+                        by_key[(there.start, there.end, there.label)] = there
                 continue
         if old is not None:
             id_map[e.id] = old.id
