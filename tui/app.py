@@ -160,6 +160,16 @@ class TerminalOutput(HeldKeys):
     def on_app_focus(self) -> None:
         self._resend_terminal_state()
 
+    def action_command_palette(self) -> None:
+        """ctrl+p: Textual's palette with the query drawn shaped and right to left when it
+        is Arabic, as every other field of the app (tui/screens/command_palette.py)."""
+        from textual.command import CommandPalette
+
+        from tui.screens.command_palette import WarraqCommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(WarraqCommandPalette(id="--command-palette"))
+
     def _resend_terminal_state(self) -> None:
         driver = self._driver
         if self.terminal_state and driver is not None and not self.is_headless:

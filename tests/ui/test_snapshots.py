@@ -171,3 +171,16 @@ class TestTeam:
             await pilot.pause()
 
         assert snap_compare(team_app, terminal_size=(120, 40), run_before=open_agreement)
+
+
+class TestCommandPalette:
+    def test_arabic_query_shaped_right_to_left(self, snap_compare, app) -> None:
+        async def query(pilot) -> None:
+            await pilot.press("ctrl+p")
+            await pilot.pause()
+            field = pilot.app.screen.query_one("CommandInput")
+            field.cursor_blink = False  # a blinking cursor would make the screen random
+            field.value = "قمة بوتين"
+            await pilot.pause(0.6)  # the providers search in the background
+
+        assert snap_compare(app, terminal_size=SIZE, run_before=query)

@@ -27,6 +27,7 @@ from store.formats.common import (
 )
 from store.formats.registry import FORMATS
 from store.records import HUMAN, EntitySpan, SpanStatus
+from store.span_policy import same_stretch
 from store.suggest import SeenSpans, fit_spans
 from tui.cli.options import EXIT_PARTIAL, add_store_options, open_store, progress_enabled
 from tui.rtl.glyphs import warn
@@ -126,6 +127,11 @@ def merge_doc(store: Any, index: _ArticleIndex, doc: GoldDoc, as_gold: bool, sou
     by_key: dict[tuple[int, int, str], EntitySpan] = {
         (e.start, e.end, e.label): e for e in existing.entities}
     taken_ids = {e.id for e in existing.entities}
+    # Live spans by end offset: spans on the same words (clitics aside) end together.
+    by_end: dict[int, list[EntitySpan]] = {}
+    for known in existing.entities:
+        if known.status != SpanStatus.REJECTED:
+            by_end.setdefault(known.end, []).append(known)
     # Suggestions follow `warraq suggest`'s rule (store.suggest.SeenSpans): what a human
     # corrected a suggestion away from is decided too and never comes back.
     decided = SeenSpans(existing)
@@ -146,6 +152,17 @@ def merge_doc(store: Any, index: _ArticleIndex, doc: GoldDoc, as_gold: bool, sou
                 stats.kept_rejected += 1
                 continue
         old = by_key.get(key)
+        if old is None and as_gold and status != SpanStatus.REJECTED:
+            there = _on_same_words(by_end, placed.text, e)
+            if there is not None:  # never a second span on the same words
+                was = (there.start, there.end, there.label)
+                decided_id = _decide_there(store, art_id, doc, there, e, status, stats)
+                if decided_id is not None:
+                    id_map[e.id] = decided_id
+                    if by_key.get(was) is there:  # decided: known by its new key
+                        del by_key[was]
+                        by_key[(there.start, there.end, there.label)] = there
+                continue
         if old is not None:
             id_map[e.id] = old.id
             if (as_gold and status == SpanStatus.ACCEPTED
@@ -170,6 +187,8 @@ def merge_doc(store: Any, index: _ArticleIndex, doc: GoldDoc, as_gold: bool, sou
         taken_ids.add(added_id)
         id_map[e.id] = added_id
         by_key[key] = added if isinstance(added, EntitySpan) else new
+        if status != SpanStatus.REJECTED:
+            by_end.setdefault(new.end, []).append(by_key[key])
         stats.entities_added += 1
     ev_keys = {(v.type, v.trigger_start, v.trigger_end) for v in existing.events}
     for ev in placed.annotations.events:
@@ -206,6 +225,42 @@ def merge_doc(store: Any, index: _ArticleIndex, doc: GoldDoc, as_gold: bool, sou
         now = store.annotations(art_id).status
         if _STATUS_RANK.get(str(wanted), 0) > _STATUS_RANK.get(str(now), 0):
             _safely(stats, doc, store.set_status, art_id, wanted)
+    return None
+
+
+def _on_same_words(by_end: dict[int, list[EntitySpan]], text: str, span: EntitySpan
+                   ) -> EntitySpan | None:
+    """A live stored span on the same words as ``span`` (clitics aside), if any."""
+    for known in by_end.get(span.end, ()):
+        if same_stretch(text, (known.start, known.end), (span.start, span.end)):
+            return known
+    return None
+
+
+def _decide_there(store: Any, art_id: str, doc: GoldDoc, there: EntitySpan,
+                  span: EntitySpan, status: SpanStatus, stats: MergeStats) -> str | None:
+    """Gold for words that already carry a span: a pending suggestion there is decided
+    (label and boundaries from the file, its own guess kept as the original), as in the
+    app; the same decision already stored is a duplicate; another accepted label there is
+    a conflict, reported and not imported. Returns the id the span's events point to."""
+    if there.status == SpanStatus.PENDING and status == SpanStatus.ACCEPTED:
+        changes: dict[str, Any] = {"status": SpanStatus.ACCEPTED}
+        if there.label != span.label:
+            changes["label"] = span.label
+        if (there.start, there.end) != (span.start, span.end):
+            changes.update(start=span.start, end=span.end)
+        if _safely(stats, doc, store.update_entity, art_id, there.id, **changes) is None:
+            return None
+        there.start, there.status = span.start, SpanStatus.ACCEPTED  # as now stored
+        there.label = span.label
+        stats.entities_accepted += 1
+        return there.id
+    if there.label == span.label or status == SpanStatus.PENDING:
+        stats.duplicates += 1
+        return there.id
+    stats.problems.append((doc.line, (
+        f"{span.label} «{span.text}» at {span.start}–{span.end} not imported: "
+        f"{there.label} «{there.text}» is already accepted on these words")))
     return None
 
 

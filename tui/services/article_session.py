@@ -248,9 +248,12 @@ class ArticleSession:
         self.store.add_entity(self.article_id, span)
         return f"{label} «{span.text}»{note}"
 
-    def _on_stretch(self, start: int, end: int) -> EntitySpan | None:
+    def _on_stretch(self, start: int, end: int, *, besides: str | None = None
+                    ) -> EntitySpan | None:
+        """A live span on the same words as [start, end) (clitics aside), other than
+        the span ``besides``."""
         for e in self.annotations.entities:
-            if e.status != SpanStatus.REJECTED and same_stretch(
+            if e.status != SpanStatus.REJECTED and e.id != besides and same_stretch(
                     self.text, (e.start, e.end), (start, end)):
                 return e
         return None
@@ -343,8 +346,36 @@ class ArticleSession:
                 + (", or cut a word (span_boundary = token)" if not self.policy.stem else ""))
         if self.text[start].isspace() or self.text[end - 1].isspace():
             raise AnnotationError("a span cannot start or end with a space")
+        there = self._on_stretch(start, end, besides=entity.id)
+        if there is not None:  # never a second span on the same words
+            if there.status != SpanStatus.PENDING:
+                raise AnnotationError(
+                    f"{there.label} «{there.text}» is already on these words: "
+                    "remove one of the two first (delete)")
+            return self._take_over(entity, there, start, end)
         self.store.update_entity(self.article_id, entity.id, start=start, end=end)
         return f"{entity.label} «{self.text[start:end]}»"
+
+    def _take_over(self, entity: EntitySpan, there: EntitySpan, start: int, end: int) -> str:
+        """A trim that lands on the words of a pending suggestion decides that suggestion
+        (the trimmed span's label; the suggestion's own guess kept as its original) and
+        the trimmed span gives way to it, its event arguments moved over: one undo step."""
+        changes: dict[str, Any] = {"status": SpanStatus.ACCEPTED}
+        if there.label != entity.label:
+            changes["label"] = entity.label
+        if (there.start, there.end) != (start, end):
+            changes.update(start=start, end=end)
+        text = self.text[start:end]
+        with self.store.batch(f"{entity.label} «{text}» decides the suggestion there"):
+            self.store.update_entity(self.article_id, there.id, **changes)
+            for event in self.annotations.events:
+                if any(a.entity_id == entity.id for a in event.arguments):
+                    moved = [EventArgument(role=a.role, entity_id=there.id
+                                           if a.entity_id == entity.id else a.entity_id)
+                             for a in event.arguments]
+                    self.store.update_event(self.article_id, event.id, arguments=moved)
+            self.store.remove_entity(self.article_id, entity.id)
+        return f"{entity.label} «{text}» (decides the {there.label} suggestion on these words)"
 
     # ------------------------------------------------------------------ highlights
     def highlight(self, start: int, end: int, category: str | None = None) -> Highlight:
