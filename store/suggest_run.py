@@ -31,9 +31,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from store.errors import WarraqError
+from store.errors import StoreError, WarraqError
 from store.group_writes import DEFAULT_GROUP
 from store.suggest import Candidate, SuggestCounts, add_pending, run_suggester
+from store.suggest_fresh import NewArticles, Written, write_new_article
 
 JOURNAL_PREFIX = ".suggest-progress-"
 WINDOW = 1024  # article ids handed to the workers at a time (two windows in flight)
@@ -113,8 +114,11 @@ def meta_dict(meta: Any) -> dict[str, Any]:
     return {k: getattr(meta, k) for k in keys if getattr(meta, k, None) is not None}
 
 
-def prepare(corpus: Any, suggesters: Sequence[Suggester], article_id: str) -> Prepared:
-    """Read one article and collect every suggester's candidates (no store involved)."""
+def prepare(corpus: Any, suggesters: Sequence[Suggester], article_id: str,
+            new: NewArticles | None = None) -> Prepared | Written:
+    """Read one article and collect every suggester's candidates (no store involved);
+    when the article is ``new`` to the store, write its whole file too
+    (store/suggest_fresh.py) and say so instead."""
     try:
         article = corpus.load(article_id)
     except WarraqError as error:
@@ -126,12 +130,20 @@ def prepare(corpus: Any, suggesters: Sequence[Suggester], article_id: str) -> Pr
             results.append((name, run_suggester(name, fn, article.text, article_id, counts)))
         except WarraqError as error:
             results.append((name, str(error)))
-    return Prepared(article_id, article.text, meta_dict(article.meta), None, tuple(results),
-                    counts.invalid, tuple(counts.warnings))
+    meta = meta_dict(article.meta)
+    if new is not None and new.is_new(article_id) and not any(
+            isinstance(result, str) for _, result in results):
+        with contextlib.suppress(StoreError):  # the disk refused: the store's way says so
+            return write_new_article(new, article_id, article.text, meta,
+                                     results,  # type: ignore[arg-type]
+                                     counts.invalid, tuple(counts.warnings))
+    return Prepared(article_id, article.text, meta, None, tuple(results), counts.invalid,
+                    tuple(counts.warnings))
 
 
-# The worker processes' corpus and suggesters, inherited by fork (set before the pool).
-_WORK: tuple[Any, Sequence[Suggester]] | None = None
+# The worker processes' corpus, suggesters and new-article target, inherited by fork
+# (set before the pool).
+_WORK: tuple[Any, Sequence[Suggester], NewArticles | None] | None = None
 
 
 def _quiet_worker() -> None:
@@ -141,9 +153,9 @@ def _quiet_worker() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _work(article_id: str) -> Prepared:
+def _work(article_id: str) -> Prepared | Written:
     assert _WORK is not None
-    return prepare(_WORK[0], _WORK[1], article_id)
+    return prepare(_WORK[0], _WORK[1], article_id, _WORK[2])
 
 
 def _windows(ids: Sequence[str]) -> Iterator[Sequence[str]]:
@@ -152,17 +164,19 @@ def _windows(ids: Sequence[str]) -> Iterator[Sequence[str]]:
 
 
 def prepared_articles(corpus: Any, suggesters: Sequence[Suggester], ids: Sequence[str],
-                      workers: int) -> Iterator[Prepared]:
-    """Every id's ``Prepared``, in order; with ``workers`` computed by that many forked
-    processes, two windows of ids in flight so they never run far ahead of the store."""
+                      workers: int, new: NewArticles | None = None
+                      ) -> Iterator[Prepared | Written]:
+    """Every id's ``Prepared`` (or ``Written``, see :func:`prepare`), in order; with
+    ``workers`` computed by that many forked processes, two windows of ids in flight so
+    they never run far ahead of the store."""
     global _WORK
     if workers < 1 or len(ids) < 2 * WINDOW or "fork" not in _start_methods():
         for article_id in ids:
-            yield prepare(corpus, suggesters, article_id)
+            yield prepare(corpus, suggesters, article_id, new)
         return
     import multiprocessing
 
-    _WORK = (corpus, suggesters)
+    _WORK = (corpus, suggesters, new)
     try:
         with multiprocessing.get_context("fork").Pool(workers, _quiet_worker) as pool:
             windows = _windows(ids)
@@ -197,9 +211,13 @@ def suggest_corpus(
     store: Any, corpus: Any, suggesters: Sequence[Suggester], ids: Sequence[str], *,
     journal: RunJournal | None = None, workers: int = 0, group: int = DEFAULT_GROUP,
     on_article: Callable[[], None] | None = None, on_warning: Callable[[str], None] = print,
+    new_files: bool = True,
 ) -> RunReport:
     """Add every suggester's pending spans to the articles ``ids`` (see the module
-    docstring); per-article problems go to ``on_warning`` and the counts."""
+    docstring); per-article problems go to ``on_warning`` and the counts. With
+    ``new_files`` the articles the store does not hold yet get their whole file written
+    by the worker (store/suggest_fresh.py); without, every article goes through the
+    store."""
     counts = SuggestCounts()
     report = RunReport(counts, journal=journal.path if journal else None)
     done = journal.done() if journal is not None else set()
@@ -209,25 +227,54 @@ def suggest_corpus(
         for _ in range(report.resumed):
             on_article()
     finished = False
-    held: list[str] = []  # articles touched since the last flush
-    good: list[str] = []  # of those, the ones that went through
+    held: list[str] = []  # articles in memory since the last flush
+    good: list[str] = []  # articles done since the last flush
+    since = 0  # articles met since the last flush
     try:
         with store.grouped_writes(group):
+            new = None
+            if new_files:
+                files, known_ids = store.known_articles()
+                new = NewArticles(store.articles_dir, store.schema, files, known_ids)
+            items = prepared_articles(corpus, suggesters, todo, workers, new)
             try:
-                for item in prepared_articles(corpus, suggesters, todo, workers):
-                    _add(store, item, counts, on_warning, good)
-                    held.append(item.article_id)
-                    if len(held) >= group:
-                        _flush(store, held, good, journal, counts, on_warning, report)
-                    if on_article is not None:
-                        on_article()
+                with contextlib.closing(items):  # interrupted: the workers stop first
+                    for item in items:
+                        if isinstance(item, Written):
+                            _adopt(store, item, counts, on_warning, good)
+                        else:
+                            _add(store, item, counts, on_warning, good)
+                            held.append(item.article_id)
+                        since += 1
+                        if since >= group:
+                            _flush(store, held, good, journal, counts, on_warning, report)
+                            since = 0
+                        if on_article is not None:
+                            on_article()
             finally:  # interrupted too: what was done is written and journalled
                 _flush(store, held, good, journal, counts, on_warning, report)
+                if new is not None:  # a worker stopped mid-file leaves a temporary one
+                    store.discard_temp_files()
         finished = True
     finally:
         if journal is not None:
             journal.close(finished=finished)
     return report
+
+
+def _adopt(store: Any, item: Written, counts: SuggestCounts,
+           on_warning: Callable[[str], None], good: list[str]) -> None:
+    """A new article whose file a worker wrote: its counts, and its file into the group."""
+    counts.added += item.added
+    counts.already += item.already
+    counts.unknown_label += item.unknown_label
+    counts.invalid += item.invalid
+    for warning in item.warnings:
+        on_warning(warning)
+    if item.tmp is not None:
+        store.adopt_written(item.article_id, item.tmp)
+    counts.articles += 1
+    good.append(item.article_id)
 
 
 def _add(store: Any, item: Prepared, counts: SuggestCounts,

@@ -1,0 +1,98 @@
+"""A new article's whole file, built and written by a suggestion run's worker process.
+
+Most articles a large ``warraq suggest`` run meets are not in the store yet: nothing is
+decided on them, nothing can be undone, and their file will hold exactly the text, the
+metadata and the pending suggestions. Building that file through the store (records, an
+undo step thrown away at the next group, the JSON) cost the one writing process about
+1.5 ms an article, so the run was as slow as that process. For such an article the
+worker that matched it now also builds its file and writes it to a temporary file beside
+its final name (not synced); the writing process only makes it durable by group commit
+(``GroupWriter.adopt``: one ``syncfs`` for the group, then each temporary file takes its
+name without replacing anything, then one sync of the folder). The file is the one the
+store would write: the same spans (``store.suggest.pending_spans``) in the same document
+(``store.stored_article.article_document``), the same bytes (``storage.dumps``).
+
+An article the store knew when the run started (a file of that name, or in memory) goes
+the ordinary way, through ``Store.add_entities``, and so does one a suggester failed on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from store.article_files import article_filename, text_sha256
+from store.errors import StoreError
+from store.group_writes import write_temp
+from store.records import ArticleAnnotations, new_id, now_iso
+from store.storage import dumps
+from store.stored_article import StoredArticle, article_document
+from store.suggest import Candidate, SuggestCounts, pending_spans
+
+
+@dataclass(frozen=True)
+class NewArticles:
+    """Where a run may write new articles' files itself, and which articles are not new:
+    the store's article files and the ids it held when the run started (a snapshot, so
+    that a worker process can tell on its own)."""
+
+    articles_dir: Path
+    schema: Any
+    known_files: frozenset[str]
+    known_ids: frozenset[str]
+
+    def is_new(self, article_id: str) -> bool:
+        return (article_id not in self.known_ids
+                and article_filename(article_id) not in self.known_files)
+
+
+class Written(NamedTuple):
+    """A new article done by a worker: its temporary file (None when no suggestion was
+    new, and so no file is due, as in the store) and what its counts add."""
+
+    article_id: str
+    tmp: str | None
+    added: int
+    already: int
+    unknown_label: int
+    invalid: int
+    warnings: tuple[str, ...]
+
+
+def write_new_article(target: NewArticles, article_id: str, text: str,
+                      meta: dict[str, Any] | None,
+                      results: Sequence[tuple[str, list[Candidate]]], invalid: int = 0,
+                      warnings: tuple[str, ...] = ()) -> Written:
+    """Build the file of an article the store does not hold, with every suggester's
+    pending spans, and write it to a temporary file (not synced); raises ``StoreError``
+    when the disk refuses (the caller then goes the ordinary way, which reports it)."""
+    path = target.articles_dir / article_filename(article_id)
+    art = StoredArticle(id=article_id, text=text, sha256=text_sha256(text),
+                        meta=dict(meta or {}), annotations=ArticleAnnotations(), path=path)
+    counts = SuggestCounts()
+    entities = art.annotations.entities
+    docs, keys = art._docs["entities"], art._doc_ids["entities"]
+    for origin, candidates in results:
+        # One suggester after the other, each seeing the spans the earlier ones added,
+        # as ``add_pending`` does on the store.
+        for span in pending_spans(target.schema, text, art.annotations, candidates, origin,
+                                  counts):
+            if not 0 <= span.start < span.end <= len(text):
+                raise StoreError(f"entity [{span.start}, {span.end}) is outside the article"
+                                 f" ({len(text)} characters)")
+            while span.id in docs:  # 48 random bits: never seen, but never twice either
+                span.id = new_id("T")
+            entities.append(span)
+            docs[span.id] = span.to_dict()
+            keys[span.id] = len(keys) + 1
+    tmp = None
+    if entities:
+        art.created = art.modified = now_iso()
+        try:
+            tmp = write_temp(path, dumps(article_document(art, target.schema.hash)))
+        except OSError as exc:
+            raise StoreError(f"could not save: {exc.strerror or exc}", path) from None
+    return Written(article_id, tmp, len(entities), counts.already, counts.unknown_label,
+                   invalid, warnings)
