@@ -14,6 +14,9 @@ store would write: the same spans (``store.suggest.pending_spans``) in the same 
 
 An article the store knew when the run started (a file of that name, or in memory) goes
 the ordinary way, through ``Store.add_entities``, and so does one a suggester failed on.
+Except one case, which is all of a re-run over a finished corpus: the worker reads the
+stored file (read only) and finds that no suggestion is new and the text is the corpus's
+(:func:`check_stored_article`); nothing would be written, so the store need not load it.
 """
 
 from __future__ import annotations
@@ -23,12 +26,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from store.article_files import article_filename, text_sha256
+from store.article_files import article_filename, check_article_file, text_sha256
 from store.errors import StoreError
 from store.group_writes import write_temp
 from store.records import ArticleAnnotations, new_id, now_iso
-from store.storage import dumps
-from store.stored_article import StoredArticle, article_document
+from store.regular_files import read_regular_bytes
+from store.storage import dumps, parse_json_bytes
+from store.stored_article import StoredArticle, article_document, build_article
 from store.suggest import Candidate, SuggestCounts, pending_spans
 
 
@@ -47,10 +51,15 @@ class NewArticles:
         return (article_id not in self.known_ids
                 and article_filename(article_id) not in self.known_files)
 
+    def on_disk_only(self, article_id: str) -> bool:
+        """Stored in its own file and not in the store's memory: what a worker may read."""
+        return (article_id not in self.known_ids
+                and article_filename(article_id) in self.known_files)
+
 
 class Written(NamedTuple):
-    """A new article done by a worker: its temporary file (None when no suggestion was
-    new, and so no file is due, as in the store) and what its counts add."""
+    """An article done by a worker: its temporary file (None when no suggestion was new,
+    and so no file is due, as in the store) and what its counts add."""
 
     article_id: str
     tmp: str | None
@@ -96,3 +105,29 @@ def write_new_article(target: NewArticles, article_id: str, text: str,
             raise StoreError(f"could not save: {exc.strerror or exc}", path) from None
     return Written(article_id, tmp, len(entities), counts.already, counts.unknown_label,
                    invalid, warnings)
+
+
+def check_stored_article(target: NewArticles, article_id: str, text: str,
+                         results: Sequence[tuple[str, list[Candidate]]], invalid: int = 0,
+                         warnings: tuple[str, ...] = ()) -> Written | None:
+    """Done without the store when the article's stored file is whole, holds the
+    corpus text, and every candidate is already decided or left out (what
+    ``add_pending`` would find): nothing is due. None when the store must look (a new
+    suggestion, another text to re-anchor onto, a file it cannot read: the store's way
+    adds, re-anchors or reports). Reads only; a file changed a moment later is the
+    store's to notice on its next read, as ever."""
+    path = target.articles_dir / article_filename(article_id)
+    try:
+        data = parse_json_bytes(read_regular_bytes(path), path)
+        check_article_file(data, path)
+        art = build_article(data, path)
+    except (StoreError, OSError):
+        return None
+    if art.id != article_id or art.text != text:
+        return None
+    counts = SuggestCounts()
+    for origin, candidates in results:
+        if pending_spans(target.schema, text, art.annotations, candidates, origin, counts):
+            return None
+    return Written(article_id, None, 0, counts.already, counts.unknown_label, invalid,
+                  warnings)

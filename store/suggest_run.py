@@ -34,7 +34,12 @@ from typing import Any, NamedTuple
 from store.errors import StoreError, WarraqError
 from store.group_writes import DEFAULT_GROUP
 from store.suggest import Candidate, SuggestCounts, add_pending, run_suggester
-from store.suggest_fresh import NewArticles, Written, write_new_article
+from store.suggest_fresh import (
+    NewArticles,
+    Written,
+    check_stored_article,
+    write_new_article,
+)
 
 JOURNAL_PREFIX = ".suggest-progress-"
 WINDOW = 1024  # article ids handed to the workers at a time (two windows in flight)
@@ -131,12 +136,17 @@ def prepare(corpus: Any, suggesters: Sequence[Suggester], article_id: str,
         except WarraqError as error:
             results.append((name, str(error)))
     meta = meta_dict(article.meta)
-    if new is not None and new.is_new(article_id) and not any(
-            isinstance(result, str) for _, result in results):
-        with contextlib.suppress(StoreError):  # the disk refused: the store's way says so
-            return write_new_article(new, article_id, article.text, meta,
-                                     results,  # type: ignore[arg-type]
-                                     counts.invalid, tuple(counts.warnings))
+    if new is not None and not any(isinstance(result, str) for _, result in results):
+        found: list[tuple[str, list[Candidate]]] = results  # type: ignore[assignment]
+        if new.is_new(article_id):
+            with contextlib.suppress(StoreError):  # the disk refused: the store's way says
+                return write_new_article(new, article_id, article.text, meta, found,
+                                         counts.invalid, tuple(counts.warnings))
+        elif new.on_disk_only(article_id):
+            done = check_stored_article(new, article_id, article.text, found,
+                                        counts.invalid, tuple(counts.warnings))
+            if done is not None:
+                return done
     return Prepared(article_id, article.text, meta, None, tuple(results), counts.invalid,
                     tuple(counts.warnings))
 

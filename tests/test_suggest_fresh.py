@@ -197,3 +197,40 @@ def test_a_full_disk_fails_the_article_in_one_line(corpus_60, tmp_path, monkeypa
     # The store's way reports it, one line per suggester whose spans were not saved.
     assert sum("could not save: No space left on device" in w for w in warnings) == 120
     assert not list((tmp_path / "s" / "articles").iterdir())
+
+
+def test_a_rerun_loads_only_the_articles_with_something_to_do(corpus_60, tmp_path):
+    first, _ = _run(tmp_path / "s", corpus_60, new_files=True)
+    files = sorted((tmp_path / "s" / "articles").glob("*.json"))
+    # One article lost a suggestion (git merge?), one file is damaged.
+    lost = json.loads(files[0].read_text(encoding="utf-8"))
+    gone = lost["entities"].pop(next(iter(lost["entities"])))
+    files[0].write_text(json.dumps(lost, ensure_ascii=False), encoding="utf-8")
+    files[1].write_text("{", encoding="utf-8")
+    again, warnings = _run(tmp_path / "s", corpus_60, new_files=True)
+    assert again.counts.added == 1 and again.counts.failed == 1
+    assert again.counts.articles == 59
+    assert again.peak_cached == 1  # the store loaded the one article that needed it
+    assert len([w for w in warnings if str(files[1]) in w]) == 2  # one per suggester
+    back = json.loads(files[0].read_text(encoding="utf-8"))["entities"].values()
+    assert [(e["start"], e["end"], e["label"]) for e in back if e["start"] == gone["start"]
+            and e["end"] == gone["end"]] == [(gone["start"], gone["end"], gone["label"])]
+    assert files[1].read_text(encoding="utf-8") == "{"  # damaged: left untouched
+    assert first.counts.articles == 60
+
+
+def test_a_rerun_on_changed_text_goes_through_the_store(tmp_path):
+    corpus_path = write_corpus(tmp_path / "c.jsonl", 20, seed=5)
+    _run(tmp_path / "s", corpus_path, new_files=True)
+    lines = corpus_path.read_text(encoding="utf-8").splitlines()
+    record = json.loads(lines[0])
+    record["text"] += " انتهى"  # the source fixed its page: no new name, same offsets
+    lines[0] = json.dumps(record, ensure_ascii=False)
+    corpus_path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    again, _ = _run(tmp_path / "s", corpus_path, new_files=True)
+    assert again.counts.articles == 20 and again.peak_cached == 1  # re-anchored by the store
+    store = Store.open(tmp_path / "s", Schema.load(None), annotator="t")
+    art = store.get(record["id"])
+    assert art.text.endswith(" انتهى") and art.annotations.entities
+    assert all(art.text[e.start:e.end] == e.text for e in art.annotations.entities)
+    store.close()
