@@ -13,6 +13,12 @@ then makes the whole group durable:
    same "changed on disk?" check a single save makes (``DiskTracker.check_before_save``);
 3. one fsync of the folder makes the renames durable.
 
+A suggestion run's workers write the first file of an article the store does not hold
+themselves (store/suggest_fresh.py); :meth:`GroupWriter.adopt` queues such a temporary
+file with the group, synced by the same step 1, and in step 2 it takes its name by a
+hard link, which refuses a name already taken (a file git or another tool put there
+meanwhile is never replaced), then loses its temporary name.
+
 Why a crash leaves every article file old or new, never torn: an article file's name only
 ever changes by an atomic rename, and only to a temporary file whose bytes were already
 synced (step 1 precedes step 2). Killed before step 2, the old files are untouched and the

@@ -4,20 +4,27 @@
 article it touches, and the run touches each once. So the run works in groups
 (``group`` articles, 1,000 by default):
 
-* the articles' suggestions are computed (in ``workers`` processes beside this one:
-  reading an article and matching the gazetteer is half the work and needs no store)
-  and added to the store, one action per article (``Store.add_entities``);
-* their files are written by group commit (``Store.grouped_writes``, see
+* the articles' suggestions are computed in ``workers`` processes beside this one
+  (reading an article and matching the gazetteer needs no store). An article the store
+  does not hold yet — most of a first run — is finished there: the worker builds its
+  whole file and writes it to a temporary file (store/suggest_fresh.py), and this process
+  only hands it to the group commit (``Store.adopt_written``). So does a stored article
+  on which nothing is new (a re-run). The others are added to the store here, one action
+  per article (``Store.add_entities``);
+* their files are made durable by group commit (``Store.grouped_writes``, see
   store/group_writes.py: one file-system sync per group, every file whole, old or new,
-  whatever the moment of a crash);
+  whatever the moment of a crash; a new article's file never replaces one that appeared
+  meanwhile);
 * when the group is flushed, its articles are durable: their ids are appended to the
-  run's journal (:class:`RunJournal`) and the articles leave memory (``Store.release``).
+  run's journal (:class:`RunJournal`) and the articles the store loaded leave memory
+  (``Store.release``).
 
 Memory therefore stays flat (one group of articles plus the worker results in flight:
 at most two windows of ``WINDOW`` ids), and an interrupted run resumes: the next run with
-the same corpus and suggesters skips the articles the journal lists. Skipping is only an
-optimisation: a run is safe to repeat anyway (``store.suggest`` never adds a span twice).
-The journal is deleted when a run ends normally.
+the same corpus and suggesters skips the articles the journal lists (temporary files of
+an interrupted run are removed). Skipping is only an optimisation: a run is safe to
+repeat anyway (``store.suggest`` never adds a span twice). The journal is deleted when a
+run ends normally.
 """
 
 from __future__ import annotations
