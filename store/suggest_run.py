@@ -238,8 +238,12 @@ def suggest_corpus(
     counts = SuggestCounts()
     report = RunReport(counts, journal=journal.path if journal else None)
     done = journal.done() if journal is not None else set()
-    todo = [i for i in ids if i not in done]
-    report.resumed = len(ids) - len(todo)
+    # Each id once: a worker writes a new article's file whole, so a second mention of
+    # the same id would meet its own file (the store merges; the ids of a corpus are
+    # unique anyway).
+    unique = list(dict.fromkeys(ids))
+    todo = [i for i in unique if i not in done]
+    report.resumed = len(unique) - len(todo)
     if on_article is not None:
         for _ in range(report.resumed):
             on_article()

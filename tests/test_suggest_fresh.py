@@ -234,3 +234,13 @@ def test_a_rerun_on_changed_text_goes_through_the_store(tmp_path):
     assert art.text.endswith(" انتهى") and art.annotations.entities
     assert all(art.text[e.start:e.end] == e.text for e in art.annotations.entities)
     store.close()
+
+
+def test_an_id_given_twice_is_done_once(corpus_60, tmp_path):
+    corpus = Corpus.open(corpus_60)
+    store = Store.open(tmp_path / "s", Schema.load(None), annotator="t", scan=False)
+    ids = [*corpus.ids[:5], *corpus.ids[:5]]
+    report = suggest_corpus(store, corpus, _suggesters(), ids, on_warning=lambda _: None)
+    store.close()
+    assert report.counts.articles == 5 and report.counts.failed == 0
+    assert len(list((tmp_path / "s" / "articles").glob("*.json"))) == 5
