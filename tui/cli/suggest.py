@@ -14,11 +14,18 @@ import argparse
 import contextlib
 import os
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 from store.errors import WarraqError
 from store.group_writes import DEFAULT_GROUP
-from tui.cli.options import EXIT_ERROR, EXIT_PARTIAL, add_store_options, progress_enabled
+from tui.cli.options import (
+    EXIT_ERROR,
+    EXIT_PARTIAL,
+    add_store_options,
+    open_indexed,
+    progress_enabled,
+)
 from tui.cli.output import say
 from tui.rtl.glyphs import warn
 
@@ -163,7 +170,8 @@ def run_suggest(args: argparse.Namespace) -> int:
         if isinstance(fn, GazetteerSuggester):
             fn.prepare()  # once here, not in every worker
     corpus_path = args.corpus or sample_corpus_path()
-    corpus = Corpus.open(corpus_path)
+    if not Path(corpus_path).exists():
+        Corpus.open(corpus_path)  # its one-line error, before any store folder is made
     schema = Schema.load(args.schema) if getattr(args, "schema", None) else Schema.load(None)
     suggesters = [(name, fn.for_schema(schema) if callable(getattr(fn, "for_schema", None))
                    else fn) for name, fn in suggesters]
@@ -171,7 +179,12 @@ def run_suggest(args: argparse.Namespace) -> int:
     store = Store.open(resolve_store_dir(getattr(args, "store", None)), schema,
                        annotator=getattr(args, "annotator", None), require_write=True,
                        scan=False)
-    try:  # a suggester that needs the store folder (the trained model) gets it now
+    try:
+        # Through the corpus index in the store's cache (built by worker processes, a
+        # progress bar on a terminal): a re-run or a resume opens 100,000 articles in a
+        # tenth of a second instead of reading them all again first.
+        corpus = open_indexed(corpus_path, store.root)
+        # A suggester that needs the store folder (the trained model) gets it now.
         suggesters = [_for_store(name, fn, store.root) for name, fn in suggesters]
     except WarraqError:
         store.close()
