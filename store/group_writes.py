@@ -21,13 +21,13 @@ meanwhile is never replaced), then loses its temporary name.
 
 Why a crash leaves every article file old or new, never torn: an article file's name only
 ever changes by an atomic rename (or, for a new article, an atomic hard link), and only to
-a temporary file whose bytes were already synced (step 1 precedes step 2). Killed before step 2, the old files are untouched and the
-temporary files are left over (removed by the next writer under the lock,
-``StoreFiles._clean_temp_files``); killed during step 2, some files are new and the
-others old; after a power cut before step 3 some renames may be lost, which again leaves
-whole old files. What a crash can lose is the group not yet flushed, which is why a
-caller that records progress (``warraq suggest``'s resume journal) records it only after
-``flush`` returns.
+a temporary file whose bytes were already synced (step 1 precedes step 2). Killed before
+step 2, the old files are untouched and the temporary files are left over (removed by
+the next writer under the lock, ``StoreFiles._clean_temp_files``); killed during step 2,
+some files are new and the others old; after a power cut before step 3 some renames may
+be lost, which again leaves whole old files. What a crash can lose is the group not yet
+flushed, which is why a caller that records progress (``warraq suggest``'s resume
+journal) records it only after ``flush`` returns.
 """
 
 from __future__ import annotations

@@ -30,6 +30,7 @@ run ends normally.
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import json
 import os
@@ -194,6 +195,11 @@ def prepared_articles(corpus: Any, suggesters: Sequence[Suggester], ids: Sequenc
     import multiprocessing
 
     _WORK = (corpus, suggesters, new)
+    # What the workers inherit (the corpus index, the gazetteer) stays shared with this
+    # process only while nobody writes to its pages, and a garbage collection in a worker
+    # writes to every object it visits: frozen, they are never visited (the gc module's
+    # own advice before a fork).
+    gc.freeze()
     try:
         with multiprocessing.get_context("fork").Pool(workers, _quiet_worker) as pool:
             windows = _windows(ids)
@@ -206,6 +212,7 @@ def prepared_articles(corpus: Any, suggesters: Sequence[Suggester], ids: Sequenc
                 current = following
     finally:
         _WORK = None
+        gc.unfreeze()
 
 
 def _start_methods() -> list[str]:

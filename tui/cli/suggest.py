@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -183,7 +184,11 @@ def run_suggest(args: argparse.Namespace) -> int:
         # Through the corpus index in the store's cache (built by worker processes, a
         # progress bar on a terminal): a re-run or a resume opens 100,000 articles in a
         # tenth of a second instead of reading them all again first.
-        corpus = open_indexed(corpus_path, store.root)
+        gc.freeze()  # the index is built by forked processes: see prepared_articles
+        try:
+            corpus = open_indexed(corpus_path, store.root)
+        finally:
+            gc.unfreeze()
         # A suggester that needs the store folder (the trained model) gets it now.
         suggesters = [_for_store(name, fn, store.root) for name, fn in suggesters]
     except WarraqError:
