@@ -12,27 +12,22 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import gc
 import os
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 from store.errors import WarraqError
 from store.group_writes import DEFAULT_GROUP
-from tui.cli.options import (
-    EXIT_ERROR,
-    EXIT_PARTIAL,
-    add_store_options,
-    open_indexed,
-    progress_enabled,
-)
+from tui.cli.options import EXIT_ERROR, EXIT_PARTIAL, add_store_options, progress_enabled
 from tui.cli.output import say
 from tui.rtl.glyphs import warn
 
 PROGRESS_MIN = 50
 AUTO_WORKERS_MIN = 4096  # below this many articles a worker process costs more than it saves
-AUTO_WORKERS_MAX = 4  # each holds the gazetteer (~40 MB): the run stays within 400 MB
+# Each worker adds what it copies of the writer's pages (the corpus metadata it reads, its
+# own gazetteer caches): 2 workers peaked at 253 MB for 100,000 articles, so 3 stay well
+# within the 400 MB target.
+AUTO_WORKERS_MAX = 3
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -171,8 +166,9 @@ def run_suggest(args: argparse.Namespace) -> int:
         if isinstance(fn, GazetteerSuggester):
             fn.prepare()  # once here, not in every worker
     corpus_path = args.corpus or sample_corpus_path()
-    if not Path(corpus_path).exists():
-        Corpus.open(corpus_path)  # its one-line error, before any store folder is made
+    # Read whole, not through the store's corpus index: forked workers would each decode
+    # and copy the index's columns (about 90 MB more at the peak of a 100,000-article run).
+    corpus = Corpus.open(corpus_path)
     schema = Schema.load(args.schema) if getattr(args, "schema", None) else Schema.load(None)
     suggesters = [(name, fn.for_schema(schema) if callable(getattr(fn, "for_schema", None))
                    else fn) for name, fn in suggesters]
@@ -180,16 +176,7 @@ def run_suggest(args: argparse.Namespace) -> int:
     store = Store.open(resolve_store_dir(getattr(args, "store", None)), schema,
                        annotator=getattr(args, "annotator", None), require_write=True,
                        scan=False)
-    try:
-        # Through the corpus index in the store's cache (built by worker processes, a
-        # progress bar on a terminal): a re-run or a resume opens 100,000 articles in a
-        # tenth of a second instead of reading them all again first.
-        gc.freeze()  # the index is built by forked processes: see prepared_articles
-        try:
-            corpus = open_indexed(corpus_path, store.root)
-        finally:
-            gc.unfreeze()
-        # A suggester that needs the store folder (the trained model) gets it now.
+    try:  # a suggester that needs the store folder (the trained model) gets it now
         suggesters = [_for_store(name, fn, store.root) for name, fn in suggesters]
     except WarraqError:
         store.close()
