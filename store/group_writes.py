@@ -13,15 +13,21 @@ then makes the whole group durable:
    same "changed on disk?" check a single save makes (``DiskTracker.check_before_save``);
 3. one fsync of the folder makes the renames durable.
 
+A suggestion run's workers write the first file of an article the store does not hold
+themselves (store/suggest_fresh.py); :meth:`GroupWriter.adopt` queues such a temporary
+file with the group, synced by the same step 1, and in step 2 it takes its name by a
+hard link, which refuses a name already taken (a file git or another tool put there
+meanwhile is never replaced), then loses its temporary name.
+
 Why a crash leaves every article file old or new, never torn: an article file's name only
-ever changes by an atomic rename, and only to a temporary file whose bytes were already
-synced (step 1 precedes step 2). Killed before step 2, the old files are untouched and the
-temporary files are left over (removed by the next writer under the lock,
-``StoreFiles._clean_temp_files``); killed during step 2, some files are new and the
-others old; after a power cut before step 3 some renames may be lost, which again leaves
-whole old files. What a crash can lose is the group not yet flushed, which is why a
-caller that records progress (``warraq suggest``'s resume journal) records it only after
-``flush`` returns.
+ever changes by an atomic rename (or, for a new article, an atomic hard link), and only to
+a temporary file whose bytes were already synced (step 1 precedes step 2). Killed before
+step 2, the old files are untouched and the temporary files are left over (removed by
+the next writer under the lock, ``StoreFiles._clean_temp_files``); killed during step 2,
+some files are new and the others old; after a power cut before step 3 some renames may
+be lost, which again leaves whole old files. What a crash can lose is the group not yet
+flushed, which is why a caller that records progress (``warraq suggest``'s resume
+journal) records it only after ``flush`` returns.
 """
 
 from __future__ import annotations
@@ -48,10 +54,20 @@ class _Queued:
     text: str
 
 
+@dataclass
+class _Adopted:
+    """A new article's file written by someone else (a suggestion run's worker,
+    store/suggest_fresh.py), waiting for the group's sync and its name."""
+
+    article_id: str
+    tmp: str
+    path: Path
+
+
 _COUNTER = itertools.count()
 
 
-def _write_temp(path: Path, text: str) -> str:
+def write_temp(path: Path, text: str) -> str:
     """Create and write (without syncing) a temporary file beside ``path``; its path.
 
     Named ``.<file>.<pid>-<n>.tmp`` (what ``StoreFiles._clean_temp_files`` removes) and
@@ -122,10 +138,11 @@ class GroupWriter:
         self._store = store
         self.max_files = max(1, max_files)
         self._queued: dict[str, _Queued] = {}  # article file name -> its newest save
+        self._adopted: list[_Adopted] = []
         self.files_written = 0
 
     def __len__(self) -> int:
-        return len(self._queued)
+        return len(self._queued) + len(self._adopted)
 
     def queued_ids(self) -> set[str]:
         return {q.art.id for q in self._queued.values()}
@@ -135,7 +152,7 @@ class GroupWriter:
         (A background thread for this was tried: slower, the GIL hand-offs cost more
         than the file creation it overlapped.)"""
         try:
-            tmp = _write_temp(art.path, text)
+            tmp = write_temp(art.path, text)
         except OSError as exc:
             raise StoreError(f"could not save: {exc.strerror or exc}", art.path) from None
         older = self._queued.pop(art.path.name, None)
@@ -144,45 +161,85 @@ class GroupWriter:
                 os.unlink(older.tmp)
         self._queued[art.path.name] = _Queued(art, tmp, text)
 
+    def adopt(self, article_id: str, tmp: str, path: Path) -> None:
+        """Queue a temporary file written elsewhere (not synced) as the first file of an
+        article the store does not hold: at the next flush it is synced with the group
+        and takes the name ``path``, unless a file of that name appeared meanwhile."""
+        self._adopted.append(_Adopted(article_id, tmp, path))
+
     def full(self) -> bool:
-        return len(self._queued) >= self.max_files
+        return len(self) >= self.max_files
 
     def flush(self) -> dict[str, StoreError]:
         """Sync, rename and sync the folder for every queued file; the articles that could
         not be written (the disk refused, or the file changed on disk meanwhile), by id.
         Their temporary files are removed; the caller drops them from memory."""
         queued, self._queued = list(self._queued.values()), {}
-        if not queued:
+        adopted, self._adopted = self._adopted, []
+        if not queued and not adopted:
             return {}
         store = self._store
         failed: dict[str, StoreError] = {}
-        written = [(q, q.tmp) for q in queued]
         try:
-            _sync_files(store._dir_fd, [tmp for _, tmp in written])
+            _sync_files(store._dir_fd, [q.tmp for q in queued] + [a.tmp for a in adopted])
         except OSError as exc:
             error = StoreError(f"could not save: {exc.strerror or exc}", store.articles_dir)
-            for q, tmp in written:
+            for article_id, tmp in [(q.art.id, q.tmp) for q in queued] + [
+                    (a.article_id, a.tmp) for a in adopted]:
                 with contextlib.suppress(OSError):
                     os.unlink(tmp)
-                failed[q.art.id] = error
+                failed[article_id] = error
             return failed
         renamed = False
-        for q, tmp in written:
+        for q in queued:
             try:
                 store._disk.check_before_save(q.art)
-                os.replace(tmp, q.art.path)
+                os.replace(q.tmp, q.art.path)
             except (StoreError, OSError) as exc:
                 with contextlib.suppress(OSError):
-                    os.unlink(tmp)
+                    os.unlink(q.tmp)
                 failed[q.art.id] = exc if isinstance(exc, StoreError) else StoreError(
                     f"could not save: {exc.strerror or exc}", q.art.path)
                 continue
             renamed = True
             store._saved(q.art, q.text)
+        for a in adopted:
+            try:
+                _place_new(a.tmp, a.path)
+            except (StoreError, OSError) as exc:
+                with contextlib.suppress(OSError):
+                    os.unlink(a.tmp)
+                failed[a.article_id] = exc if isinstance(exc, StoreError) else StoreError(
+                    f"could not save: {exc.strerror or exc}", a.path)
+                continue
+            renamed = True
+            store._created(a.path)
         if renamed:
             _fsync_folder(store._dir_fd, store.articles_dir)
-        self.files_written += len(queued) - len(failed)
+        self.files_written += len(queued) + len(adopted) - len(failed)
         return failed
+
+
+def _place_new(tmp: str, path: Path) -> None:
+    """Give a synced temporary file the name ``path``, which no file may hold: a hard
+    link refuses an existing name atomically (the check and the naming are one step),
+    then the temporary name goes. Where there are no hard links (FAT, some network file
+    systems) the name is checked, then the file renamed over it."""
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        raise StoreError(_APPEARED, path) from None
+    except OSError:
+        if os.path.lexists(path):
+            raise StoreError(_APPEARED, path) from None
+        os.replace(tmp, path)
+        return
+    with contextlib.suppress(OSError):  # left over, it is removed at the next open
+        os.unlink(tmp)
+
+
+_APPEARED = ("not saved: a file for this article appeared on disk during the run (git? "
+             "another tool?); nothing was overwritten")
 
 
 def _fsync_folder(dir_fd: int | None, folder: Path) -> None:

@@ -18,10 +18,8 @@ from pathlib import Path
 from typing import Any, Self
 
 from store.article_files import (
-    ARTICLE_FORMAT,
     ARTICLES_DIR,
     FORMAT_VERSION,
-    RECORD_TABLES,
     STORE_FILE,
     STORE_FORMAT,
     article_filename,
@@ -35,7 +33,7 @@ from store.paths import annotator_root, resolve_store_dir
 from store.records import now_iso
 from store.schema import Schema
 from store.storage import TEMP_SUFFIX, atomic_write_text, dumps, read_json
-from store.stored_article import StoredArticle, build_article
+from store.stored_article import StoredArticle, article_document, build_article
 
 
 class StoreFiles:
@@ -174,6 +172,14 @@ class StoreFiles:
             self.close()
             raise StoreError(f"could not save: {exc.strerror or exc}", path) from None
 
+    def discard_temp_files(self) -> None:
+        """Remove temporary files no save will name (a suggestion run's worker stopped
+        mid-file); only when no group write is waiting for its own."""
+        if self._group is not None and len(self._group):
+            raise StoreError("temporary files are waiting for a group commit; not removed")
+        if not self.read_only and not self.closed:
+            self._clean_temp_files()
+
     def _clean_temp_files(self) -> None:
         """Temporary files left by a writer killed mid-save; safe to drop under the lock."""
         with contextlib.suppress(OSError):
@@ -295,28 +301,7 @@ class StoreFiles:
         stamp = now_iso()
         art.created = art.created or stamp
         art.modified = stamp
-        head = {
-            **art._extra,
-            "format": ARTICLE_FORMAT,
-            "format_version": FORMAT_VERSION,
-            "id": art.id,
-            "text": art.text,
-            "sha256": art.sha256,
-            "meta": art.meta,
-            "status": art.annotations.status.value,
-            "doc_labels": list(art.annotations.doc_labels),
-            "annotators": list(art.annotations.annotators),
-            "created": art.created,
-            "modified": art.modified,
-            "schema_hash": self.schema.hash,
-        }
-        layout: dict[str, Any] = {"article": {"1": head}}
-        for table in RECORD_TABLES:
-            ids = art._doc_ids[table]
-            layout[table] = {str(ids[rid]): data for rid, data in art._docs[table].items()}
-            for key, data in art._rejected.get(table, {}).items():
-                layout[table].setdefault(str(key), data)  # kept as found, never dropped
-        text = dumps(layout)
+        text = dumps(article_document(art, self.schema.hash))
         if self._group is not None:  # group commit: renamed at the next flush_writes(),
             self._group.add(art, text)  # which looks at the file on disk right before
             return
@@ -335,7 +320,31 @@ class StoreFiles:
         self._id_to_file.setdefault(art.id, art.path.name)
         self.last_saved_at = datetime.now(UTC)
 
+    def _created(self, path: Path) -> None:
+        """A new article file was placed by a group commit without the article ever
+        being in memory (``adopt_written``): it is on disk now."""
+        self._files.add(path.name)
+        self.last_saved_at = datetime.now(UTC)
+
     # ================================================================== large runs
+    def known_articles(self) -> tuple[frozenset[str], frozenset[str]]:
+        """(the article files in the folder, the ids in memory or mapped to a file): what
+        a suggestion run must leave to the store, since only the store can merge into
+        them. Any other article is new, and its file may be written whole elsewhere
+        (store/suggest_fresh.py, ``adopt_written``)."""
+        files = self._files | {art.path.name for art in self._cache.values()}
+        return frozenset(files), frozenset(self._cache.keys() | self._id_to_file.keys())
+
+    def adopt_written(self, article_id: str, tmp: str) -> None:
+        """Inside ``grouped_writes``: ``tmp``, a temporary file beside the article files
+        holding the whole first file of ``article_id`` (not stored, not in memory), takes
+        the article's file name at the next flush, synced with the group; a file of that
+        name appearing meanwhile is never replaced (the article then fails)."""
+        self._check_writable()
+        if self._group is None:
+            raise StoreError("adopt_written outside grouped_writes")
+        self._group.adopt(article_id, tmp, self.articles_dir / article_filename(article_id))
+
     @contextlib.contextmanager
     def grouped_writes(self, max_files: int = DEFAULT_GROUP) -> Iterator[GroupWriter]:
         """Save article files by group commit (store/group_writes.py: one file-system sync

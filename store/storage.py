@@ -64,18 +64,31 @@ _INDENTS = ["\n" + "  " * level for level in range(64)]
 
 _LEAF_TYPES = frozenset({str, int, float, bool, type(None)})
 _STR = frozenset({str})
-_FLAT_ENCODERS: dict[int, json.JSONEncoder] = {}
+_FLAT_ENCODERS: dict[int, Any] = {}
+_C_MAKE_ENCODER = getattr(json.encoder, "c_make_encoder", None)
 
 
-def _flat_encoder(level: int) -> json.JSONEncoder:
-    """An encoder (with the C speedups: no ``indent``) for one dict of plain values
-    at nesting ``level``: its item separator is the comma, newline and indent that
-    ``indent=2`` puts between items."""
-    encoder = _FLAT_ENCODERS.get(level)
-    if encoder is None:
-        encoder = _FLAT_ENCODERS[level] = json.JSONEncoder(
-            ensure_ascii=False, sort_keys=True, separators=("," + _INDENTS[level], ": "))
-    return encoder
+def _flat_encoder(level: int) -> Any:
+    """A function writing one dict of plain values at nesting ``level`` with the C
+    speedups (which ``indent`` turns off): its item separator is the comma, newline and
+    indent that ``indent=2`` puts between items. The C encoder is made once per level:
+    ``JSONEncoder.encode`` made a new one per call, a tenth of a new article's file."""
+    encode = _FLAT_ENCODERS.get(level)
+    if encode is None:
+        separator = "," + _INDENTS[level]
+        if _C_MAKE_ENCODER is not None:
+            # No circular-reference markers: a dict of plain values holds no container.
+            c_encoder = _C_MAKE_ENCODER(None, _not_plain, _encode_str, None, ": ", separator,
+                                        True, False, True)
+            encode = _FLAT_ENCODERS[level] = lambda value: "".join(c_encoder(value, 0))
+        else:
+            encode = _FLAT_ENCODERS[level] = json.JSONEncoder(
+                ensure_ascii=False, sort_keys=True, separators=(separator, ": ")).encode
+    return encode
+
+
+def _not_plain(value: Any) -> Any:
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
 
 def _float_text(value: float) -> str:
@@ -112,7 +125,7 @@ def _indented(value: Any, level: int, out: list[str]) -> None:
                 map(type, value)):
             # A record of plain values (most of a store file): the C encoder writes it
             # with the item separator carrying the newline and indent, in one call.
-            body = _flat_encoder(level + 1).encode(value)
+            body = _flat_encoder(level + 1)(value)
             out.append(f"{{{inner}{body[1:-1]}{_INDENTS[level]}}}")
             return
         sep = "{" + inner

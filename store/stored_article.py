@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from store.article_files import RECORD_CLASS, RECORD_TABLES, doc_key
+from store.article_files import ARTICLE_FORMAT, FORMAT_VERSION, RECORD_CLASS, RECORD_TABLES, doc_key
 from store.drift import DriftReport
 from store.errors import StoreError
 from store.records import ArticleAnnotations, ArticleStatus, EntitySpan, Event
@@ -122,6 +122,35 @@ def build_article(data: dict[str, Any], path: Path) -> StoredArticle:
             art._docs[table][rec.id] = doc
             art._doc_ids[table][rec.id] = doc_key(doc_id)
     return art
+
+
+def article_document(art: StoredArticle, schema_hash: str) -> dict[str, Any]:
+    """What ``art``'s file holds (the inverse of :func:`build_article`), ready for
+    ``storage.dumps``: the store's save, and a suggestion run writing a new article's file
+    in a worker process (store/suggest_fresh.py), both build the file here, so the two
+    can never write different files for the same article."""
+    head = {
+        **art._extra,
+        "format": ARTICLE_FORMAT,
+        "format_version": FORMAT_VERSION,
+        "id": art.id,
+        "text": art.text,
+        "sha256": art.sha256,
+        "meta": art.meta,
+        "status": art.annotations.status.value,
+        "doc_labels": list(art.annotations.doc_labels),
+        "annotators": list(art.annotations.annotators),
+        "created": art.created,
+        "modified": art.modified,
+        "schema_hash": schema_hash,
+    }
+    layout: dict[str, Any] = {"article": {"1": head}}
+    for table in RECORD_TABLES:
+        ids = art._doc_ids[table]
+        layout[table] = {str(ids[rid]): data for rid, data in art._docs[table].items()}
+        for key, data in art._rejected.get(table, {}).items():
+            layout[table].setdefault(str(key), data)  # kept as found, never dropped
+    return layout
 
 
 def span_problem(rec: Any, text: str) -> str | None:

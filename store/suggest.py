@@ -146,9 +146,25 @@ def add_pending(
     decided, or has a label outside the schema, is counted and skipped.
     """
     counts = counts if counts is not None else SuggestCounts()
-    labels = set(store.schema.entity_labels) if store.schema is not None else None
-    annotations = store.annotations(article_id)
-    fitted = fit_candidates(policy_of(store.schema), text, candidates)
+    spans = pending_spans(store.schema, text, store.annotations(article_id), candidates,
+                          origin, counts)
+    added: list[EntitySpan] = []
+    if spans:
+        added = store.add_entities(article_id, spans, f"{origin} suggestions for {article_id}")
+    counts.added += len(added)
+    return added
+
+
+def pending_spans(
+    schema: Any, text: str, annotations: Any, candidates: Iterable[Candidate], origin: str,
+    counts: SuggestCounts,
+) -> list[EntitySpan]:
+    """The pending spans ``add_pending`` stores: the candidates fitted to the schema's span
+    boundaries, minus what ``annotations`` already decided and labels outside ``schema``
+    (both counted); pure, so a worker process can build a new article's file with it
+    (store/suggest_fresh.py)."""
+    labels = set(schema.entity_labels) if schema is not None else None
+    fitted = fit_candidates(policy_of(schema), text, candidates)
     on_decided = _decided_words(text, annotations)
     fresh = []
     for c in fresh_candidates(fitted, annotations, labels, counts):
@@ -156,16 +172,13 @@ def add_pending(
             counts.already += 1
         else:
             fresh.append(c)
-    added: list[EntitySpan] = []
-    if fresh:
-        stamp = now_iso()
-        spans = [EntitySpan(start=c.start, end=c.end, text=text[c.start:c.end], label=c.label,
-                            origin=origin, status=SpanStatus.PENDING, score=c.score,
-                            created=stamp, extra=dict(c.extra or {}))
-                 for c in fresh]
-        added = store.add_entities(article_id, spans, f"{origin} suggestions for {article_id}")
-    counts.added += len(added)
-    return added
+    if not fresh:
+        return []
+    stamp = now_iso()
+    return [EntitySpan(start=c.start, end=c.end, text=text[c.start:c.end], label=c.label,
+                       origin=origin, status=SpanStatus.PENDING, score=c.score,
+                       created=stamp, extra=dict(c.extra or {}))
+            for c in fresh]
 
 
 def fit_candidates(policy: SpanPolicy, text: str, candidates: Iterable[Candidate],
@@ -244,7 +257,11 @@ def _candidate(item: Any, text: str) -> Candidate | str:
     """One suggester item as a Candidate, or the reason it cannot be one."""
     score: Any = None
     extra: dict[str, Any] = {}
-    if isinstance(item, (tuple, list)):
+    if type(item) is Match:  # the built-in gazetteer's: first, it is most of a large run
+        start, end, label, score = item.start, item.end, item.label, item.score
+        if isinstance(item.entry, str):
+            extra["entry"] = item.entry
+    elif isinstance(item, (tuple, list)):
         if len(item) not in (3, 4):
             return f"expected (start, end, label[, score]), got {len(item)} values"
         start, end, label = item[0], item[1], item[2]
@@ -260,7 +277,8 @@ def _candidate(item: Any, text: str) -> Candidate | str:
             extra["entry"] = entry
     else:
         return f"expected (start, end, label[, score]), got {type(item).__name__}"
-    if not all(isinstance(v, int) and not isinstance(v, bool) for v in (start, end)):
+    if not (type(start) is int and type(end) is int) and not all(
+            isinstance(v, int) and not isinstance(v, bool) for v in (start, end)):
         return f"offsets must be integers, got {start!r}, {end!r}"
     if not 0 <= start < end <= len(text):
         return f"span [{start}, {end}) outside a text of {len(text)} characters"

@@ -4,25 +4,33 @@
 article it touches, and the run touches each once. So the run works in groups
 (``group`` articles, 1,000 by default):
 
-* the articles' suggestions are computed (in ``workers`` processes beside this one:
-  reading an article and matching the gazetteer is half the work and needs no store)
-  and added to the store, one action per article (``Store.add_entities``);
-* their files are written by group commit (``Store.grouped_writes``, see
+* the articles' suggestions are computed in ``workers`` processes beside this one
+  (reading an article and matching the gazetteer needs no store). An article the store
+  does not hold yet — most of a first run — is finished there: the worker builds its
+  whole file and writes it to a temporary file (store/suggest_fresh.py), and this process
+  only hands it to the group commit (``Store.adopt_written``). So does a stored article
+  on which nothing is new (a re-run). The others are added to the store here, one action
+  per article (``Store.add_entities``);
+* their files are made durable by group commit (``Store.grouped_writes``, see
   store/group_writes.py: one file-system sync per group, every file whole, old or new,
-  whatever the moment of a crash);
+  whatever the moment of a crash; a new article's file never replaces one that appeared
+  meanwhile);
 * when the group is flushed, its articles are durable: their ids are appended to the
-  run's journal (:class:`RunJournal`) and the articles leave memory (``Store.release``).
+  run's journal (:class:`RunJournal`) and the articles the store loaded leave memory
+  (``Store.release``).
 
 Memory therefore stays flat (one group of articles plus the worker results in flight:
 at most two windows of ``WINDOW`` ids), and an interrupted run resumes: the next run with
-the same corpus and suggesters skips the articles the journal lists. Skipping is only an
-optimisation: a run is safe to repeat anyway (``store.suggest`` never adds a span twice).
-The journal is deleted when a run ends normally.
+the same corpus and suggesters skips the articles the journal lists (temporary files of
+an interrupted run are removed). Skipping is only an optimisation: a run is safe to
+repeat anyway (``store.suggest`` never adds a span twice). The journal is deleted when a
+run ends normally.
 """
 
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import json
 import os
@@ -31,9 +39,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from store.errors import WarraqError
+from store.errors import StoreError, WarraqError
 from store.group_writes import DEFAULT_GROUP
 from store.suggest import Candidate, SuggestCounts, add_pending, run_suggester
+from store.suggest_fresh import (
+    NewArticles,
+    Written,
+    check_stored_article,
+    write_new_article,
+)
 
 JOURNAL_PREFIX = ".suggest-progress-"
 WINDOW = 1024  # article ids handed to the workers at a time (two windows in flight)
@@ -113,8 +127,11 @@ def meta_dict(meta: Any) -> dict[str, Any]:
     return {k: getattr(meta, k) for k in keys if getattr(meta, k, None) is not None}
 
 
-def prepare(corpus: Any, suggesters: Sequence[Suggester], article_id: str) -> Prepared:
-    """Read one article and collect every suggester's candidates (no store involved)."""
+def prepare(corpus: Any, suggesters: Sequence[Suggester], article_id: str,
+            new: NewArticles | None = None) -> Prepared | Written:
+    """Read one article and collect every suggester's candidates (no store involved);
+    when the article is ``new`` to the store, write its whole file too
+    (store/suggest_fresh.py) and say so instead."""
     try:
         article = corpus.load(article_id)
     except WarraqError as error:
@@ -126,12 +143,25 @@ def prepare(corpus: Any, suggesters: Sequence[Suggester], article_id: str) -> Pr
             results.append((name, run_suggester(name, fn, article.text, article_id, counts)))
         except WarraqError as error:
             results.append((name, str(error)))
-    return Prepared(article_id, article.text, meta_dict(article.meta), None, tuple(results),
-                    counts.invalid, tuple(counts.warnings))
+    meta = meta_dict(article.meta)
+    if new is not None and not any(isinstance(result, str) for _, result in results):
+        found: list[tuple[str, list[Candidate]]] = results  # type: ignore[assignment]
+        if new.is_new(article_id):
+            with contextlib.suppress(StoreError):  # the disk refused: the store's way says
+                return write_new_article(new, article_id, article.text, meta, found,
+                                         counts.invalid, tuple(counts.warnings))
+        elif new.on_disk_only(article_id):
+            done = check_stored_article(new, article_id, article.text, found,
+                                        counts.invalid, tuple(counts.warnings))
+            if done is not None:
+                return done
+    return Prepared(article_id, article.text, meta, None, tuple(results), counts.invalid,
+                    tuple(counts.warnings))
 
 
-# The worker processes' corpus and suggesters, inherited by fork (set before the pool).
-_WORK: tuple[Any, Sequence[Suggester]] | None = None
+# The worker processes' corpus, suggesters and new-article target, inherited by fork
+# (set before the pool).
+_WORK: tuple[Any, Sequence[Suggester], NewArticles | None] | None = None
 
 
 def _quiet_worker() -> None:
@@ -141,9 +171,9 @@ def _quiet_worker() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _work(article_id: str) -> Prepared:
+def _work(article_id: str) -> Prepared | Written:
     assert _WORK is not None
-    return prepare(_WORK[0], _WORK[1], article_id)
+    return prepare(_WORK[0], _WORK[1], article_id, _WORK[2])
 
 
 def _windows(ids: Sequence[str]) -> Iterator[Sequence[str]]:
@@ -152,17 +182,24 @@ def _windows(ids: Sequence[str]) -> Iterator[Sequence[str]]:
 
 
 def prepared_articles(corpus: Any, suggesters: Sequence[Suggester], ids: Sequence[str],
-                      workers: int) -> Iterator[Prepared]:
-    """Every id's ``Prepared``, in order; with ``workers`` computed by that many forked
-    processes, two windows of ids in flight so they never run far ahead of the store."""
+                      workers: int, new: NewArticles | None = None
+                      ) -> Iterator[Prepared | Written]:
+    """Every id's ``Prepared`` (or ``Written``, see :func:`prepare`), in order; with
+    ``workers`` computed by that many forked processes, two windows of ids in flight so
+    they never run far ahead of the store."""
     global _WORK
     if workers < 1 or len(ids) < 2 * WINDOW or "fork" not in _start_methods():
         for article_id in ids:
-            yield prepare(corpus, suggesters, article_id)
+            yield prepare(corpus, suggesters, article_id, new)
         return
     import multiprocessing
 
-    _WORK = (corpus, suggesters)
+    _WORK = (corpus, suggesters, new)
+    # What the workers inherit (the corpus index, the gazetteer) stays shared with this
+    # process only while nobody writes to its pages, and a garbage collection in a worker
+    # writes to every object it visits: frozen, they are never visited (the gc module's
+    # own advice before a fork).
+    gc.freeze()
     try:
         with multiprocessing.get_context("fork").Pool(workers, _quiet_worker) as pool:
             windows = _windows(ids)
@@ -175,6 +212,7 @@ def prepared_articles(corpus: Any, suggesters: Sequence[Suggester], ids: Sequenc
                 current = following
     finally:
         _WORK = None
+        gc.unfreeze()
 
 
 def _start_methods() -> list[str]:
@@ -197,37 +235,74 @@ def suggest_corpus(
     store: Any, corpus: Any, suggesters: Sequence[Suggester], ids: Sequence[str], *,
     journal: RunJournal | None = None, workers: int = 0, group: int = DEFAULT_GROUP,
     on_article: Callable[[], None] | None = None, on_warning: Callable[[str], None] = print,
+    new_files: bool = True,
 ) -> RunReport:
     """Add every suggester's pending spans to the articles ``ids`` (see the module
-    docstring); per-article problems go to ``on_warning`` and the counts."""
+    docstring); per-article problems go to ``on_warning`` and the counts. With
+    ``new_files`` the articles the store does not hold yet get their whole file written
+    by the worker (store/suggest_fresh.py); without, every article goes through the
+    store."""
     counts = SuggestCounts()
     report = RunReport(counts, journal=journal.path if journal else None)
     done = journal.done() if journal is not None else set()
-    todo = [i for i in ids if i not in done]
-    report.resumed = len(ids) - len(todo)
+    # Each id once: a worker writes a new article's file whole, so a second mention of
+    # the same id would meet its own file (the store merges; the ids of a corpus are
+    # unique anyway).
+    unique = list(dict.fromkeys(ids))
+    todo = [i for i in unique if i not in done]
+    report.resumed = len(unique) - len(todo)
     if on_article is not None:
         for _ in range(report.resumed):
             on_article()
     finished = False
-    held: list[str] = []  # articles touched since the last flush
-    good: list[str] = []  # of those, the ones that went through
+    held: list[str] = []  # articles in memory since the last flush
+    good: list[str] = []  # articles done since the last flush
+    since = 0  # articles met since the last flush
     try:
         with store.grouped_writes(group):
+            new = None
+            if new_files:
+                files, known_ids = store.known_articles()
+                new = NewArticles(store.articles_dir, store.schema, files, known_ids)
+            items = prepared_articles(corpus, suggesters, todo, workers, new)
             try:
-                for item in prepared_articles(corpus, suggesters, todo, workers):
-                    _add(store, item, counts, on_warning, good)
-                    held.append(item.article_id)
-                    if len(held) >= group:
-                        _flush(store, held, good, journal, counts, on_warning, report)
-                    if on_article is not None:
-                        on_article()
+                with contextlib.closing(items):  # interrupted: the workers stop first
+                    for item in items:
+                        if isinstance(item, Written):
+                            _adopt(store, item, counts, on_warning, good)
+                        else:
+                            _add(store, item, counts, on_warning, good)
+                            held.append(item.article_id)
+                        since += 1
+                        if since >= group:
+                            _flush(store, held, good, journal, counts, on_warning, report)
+                            since = 0
+                        if on_article is not None:
+                            on_article()
             finally:  # interrupted too: what was done is written and journalled
                 _flush(store, held, good, journal, counts, on_warning, report)
+                if new is not None:  # a worker stopped mid-file leaves a temporary one
+                    store.discard_temp_files()
         finished = True
     finally:
         if journal is not None:
             journal.close(finished=finished)
     return report
+
+
+def _adopt(store: Any, item: Written, counts: SuggestCounts,
+           on_warning: Callable[[str], None], good: list[str]) -> None:
+    """A new article whose file a worker wrote: its counts, and its file into the group."""
+    counts.added += item.added
+    counts.already += item.already
+    counts.unknown_label += item.unknown_label
+    counts.invalid += item.invalid
+    for warning in item.warnings:
+        on_warning(warning)
+    if item.tmp is not None:
+        store.adopt_written(item.article_id, item.tmp)
+    counts.articles += 1
+    good.append(item.article_id)
 
 
 def _add(store: Any, item: Prepared, counts: SuggestCounts,

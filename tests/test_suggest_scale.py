@@ -84,16 +84,29 @@ def test_dumps_writes_exactly_what_json_dumps_writes(value):
 # ------------------------------------------------------------------ memory stays bounded
 
 
-def test_cache_holds_one_group_at_most_and_nothing_at_the_end(corpus_300, tmp_path):
+@pytest.mark.parametrize("new_files", [False, True])
+def test_cache_holds_one_group_at_most_and_nothing_at_the_end(corpus_300, tmp_path,
+                                                              new_files):
     corpus = Corpus.open(corpus_300)
     store = Store.open(tmp_path / "s", Schema.load(None), annotator="t", scan=False)
     report = suggest_corpus(store, corpus, _gazetteer(), corpus.ids, group=40,
-                            on_warning=pytest.fail)
+                            on_warning=pytest.fail, new_files=new_files)
     assert report.counts.articles == 300 and report.counts.added > 1000
-    assert 0 < report.peak_cached <= 40  # without release() it reached 300
+    if new_files:  # new articles' files are written by the worker: none is ever held
+        assert report.peak_cached == 0
+    else:
+        assert 0 < report.peak_cached <= 40  # without release() it reached 300
     assert store.cached_articles == 0
     assert not store.can_undo  # released articles take their undo steps with them
     assert not store._disk._corpus_text and not store._disk.identities
+    # Again over the full store: every article is in it, so each goes through the store
+    # (or, when nothing is new, the worker sees so in the file and the store need not).
+    again = suggest_corpus(store, corpus, _gazetteer(), corpus.ids, group=40,
+                           on_warning=pytest.fail, new_files=new_files)
+    assert again.counts.articles == 300 and again.counts.added == 0
+    assert again.counts.already == report.counts.added
+    assert again.peak_cached <= 40 and store.cached_articles == 0
+    assert (again.peak_cached > 0) is not new_files
     store.close()
     assert len(_spans(tmp_path / "s")) == 300
 
