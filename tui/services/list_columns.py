@@ -395,8 +395,9 @@ class Entries(Sequence[Entry]):
         if sort == "uncertainty":
             # The articles the model is least sure of first (it ranked only unopened ones);
             # the rest after them, in corpus order.
-            scored = sorted((row for row in self.uncertainty if row < n),
-                            key=lambda row: (-self.uncertainty[row], row))
+            scores = self.uncertainty  # one snapshot: a new ranking replaces the dict
+            scored = sorted((row for row in scores if row < n),
+                            key=lambda row: (-scores[row], row))
             seen = set(scored)
             return scored + [row for row in rows if row not in seen]
         if sort != "corpus":
