@@ -157,11 +157,6 @@ class Retrainer:
             if time.perf_counter() - started > TICK_BUDGET:
                 break
 
-    @property
-    def swapping(self) -> bool:
-        """Refreshed suggestions still waiting: the app ticks faster meanwhile."""
-        return bool(self._queue)
-
     def _apply(self, record: dict[str, Any]) -> None:
         """Swap one unopened article's pending model suggestions for the new model's."""
         article_id, origin = record["id"], record["origin"]
