@@ -191,7 +191,9 @@ def fleiss_kappa(table: Sequence[Sequence[str]]) -> float | None:
     totals: Counter[str] = Counter()
     squares = 0
     # Rows repeat (most tokens are O for everyone): count each distinct row once.
-    for row, times in Counter(tuple(row) for row in items).items():
+    # (rows come as tuples from the token tables; lists are turned into tuples)
+    for row, times in Counter(row if type(row) is tuple else tuple(row)
+                              for row in items).items():
         counts = Counter(row)
         for label, c in counts.items():
             totals[label] += c * times
