@@ -42,7 +42,7 @@ from typing import Any
 from store.arabic import normalize, split_proclitics, tokenize
 from store.errors import WarraqError
 from store.records import EntitySpan, SpanStatus
-from store.span_policy import policy_of, same_stretch, strippable
+from store.span_policy import decision_changes, policy_of, same_stretch, strippable
 from store.suggest import Candidate, SeenSpans, SuggestCounts, add_pending
 
 ORIGIN_IN_ARTICLE = "human-propagated"
@@ -259,12 +259,8 @@ def propagate_in_article(store: Any, article_id: str, text: str, decided: Entity
         for what, item in todo:
             if what == "decide":
                 span, start, end = item
-                changes: dict[str, Any] = {"status": SpanStatus.ACCEPTED}
-                if span.label != decided.label:
-                    changes["label"] = decided.label
-                if (span.start, span.end) != (start, end):
-                    changes.update(start=start, end=end)
-                done.append(store.update_entity(article_id, span.id, **changes))
+                done.append(store.update_entity(
+                    article_id, span.id, **decision_changes(span, decided.label, start, end)))
                 continue
             if what == "reject":
                 store.update_entity(article_id, item.id, status=SpanStatus.REJECTED)

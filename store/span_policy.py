@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from store.arabic import PUNCTUATION, normalize, split_proclitics
+from store.records import SpanStatus
 
 TOKEN = "token"
 STEM = "stem"
@@ -55,6 +56,19 @@ def same_stretch(text: str, a: tuple[int, int], b: tuple[int, int]) -> bool:
         return False
     gap = text[min(a[0], b[0]):max(a[0], b[0])]
     return len(gap) <= 3 and gap.isalpha()
+
+
+def decision_changes(span: Any, label: str, start: int, end: int) -> dict[str, Any]:
+    """The update that decides a pending suggestion as ``label`` on [start, end) (what a
+    label, a trim, propagation or a gold import does to the suggestion already on those
+    words): accepted, relabelled and re-bounded only where it differs, so the store keeps
+    the suggestion's own guess as its original."""
+    changes: dict[str, Any] = {"status": SpanStatus.ACCEPTED}
+    if span.label != label:
+        changes["label"] = label
+    if (span.start, span.end) != (start, end):
+        changes.update(start=start, end=end)
+    return changes
 
 
 def token_bounds(text: str, start: int, end: int) -> tuple[int, int]:

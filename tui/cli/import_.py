@@ -27,7 +27,7 @@ from store.formats.common import (
 )
 from store.formats.registry import FORMATS
 from store.records import HUMAN, EntitySpan, SpanStatus
-from store.span_policy import same_stretch
+from store.span_policy import decision_changes, same_stretch
 from store.suggest import SeenSpans, fit_spans
 from tui.cli.options import EXIT_PARTIAL, add_store_options, open_store, progress_enabled
 from tui.rtl.glyphs import warn
@@ -244,11 +244,7 @@ def _decide_there(store: Any, art_id: str, doc: GoldDoc, there: EntitySpan,
     app; the same decision already stored is a duplicate; another accepted label there is
     a conflict, reported and not imported. Returns the id the span's events point to."""
     if there.status == SpanStatus.PENDING and status == SpanStatus.ACCEPTED:
-        changes: dict[str, Any] = {"status": SpanStatus.ACCEPTED}
-        if there.label != span.label:
-            changes["label"] = span.label
-        if (there.start, there.end) != (span.start, span.end):
-            changes.update(start=span.start, end=span.end)
+        changes = decision_changes(there, span.label, span.start, span.end)
         if _safely(stats, doc, store.update_entity, art_id, there.id, **changes) is None:
             return None
         there.start, there.status = span.start, SpanStatus.ACCEPTED  # as now stored

@@ -23,7 +23,14 @@ from store.records import (
     SpanStatus,
 )
 from store.schema import Schema
-from store.span_policy import IsName, SpanPolicy, gazetteer_names, policy_of, same_stretch
+from store.span_policy import (
+    IsName,
+    SpanPolicy,
+    decision_changes,
+    gazetteer_names,
+    policy_of,
+    same_stretch,
+)
 
 
 @dataclass(frozen=True)
@@ -360,14 +367,10 @@ class ArticleSession:
         """A trim that lands on the words of a pending suggestion decides that suggestion
         (the trimmed span's label; the suggestion's own guess kept as its original) and
         the trimmed span gives way to it, its event arguments moved over: one undo step."""
-        changes: dict[str, Any] = {"status": SpanStatus.ACCEPTED}
-        if there.label != entity.label:
-            changes["label"] = entity.label
-        if (there.start, there.end) != (start, end):
-            changes.update(start=start, end=end)
         text = self.text[start:end]
         with self.store.batch(f"{entity.label} «{text}» decides the suggestion there"):
-            self.store.update_entity(self.article_id, there.id, **changes)
+            self.store.update_entity(self.article_id, there.id,
+                                     **decision_changes(there, entity.label, start, end))
             for event in self.annotations.events:
                 if any(a.entity_id == entity.id for a in event.arguments):
                     moved = [EventArgument(role=a.role, entity_id=there.id
