@@ -231,16 +231,7 @@ def resolve(store: Any, text: str, item: Disagreement, take: Sequence[str]) -> i
     for name in take:
         for span in item.versions.get(name, []):
             chosen.setdefault(span, []).append(name)
-    refused = {span for name, spans in item.versions.items() for span in spans} - set(chosen)
-    with store.batch(f"adjudicate {item.article_id} {item.start}–{item.end}"):
-        for (start, end, label), names in sorted(chosen.items()):
-            store.add_entity(item.article_id, EntitySpan(
-                start, end, text[start:end], label, origin=ORIGIN,
-                status=SpanStatus.ACCEPTED, extra={"agreed_by": sorted(names)}))
-        for start, end, label in sorted(refused):
-            store.add_entity(item.article_id, EntitySpan(
-                start, end, text[start:end], label, origin=ORIGIN,
-                status=SpanStatus.REJECTED, extra={"agreed_by": []}))
+    _write_decision(store, text, item, chosen, "")
     return len(chosen)
 
 
@@ -248,14 +239,21 @@ def resolve_edited(store: Any, text: str, item: Disagreement, span: Span) -> Non
     """Decide ``item`` with a span the adjudicator drew (boundaries and label of their own):
     it is accepted, marked ``edited``, crediting the annotators who had exactly it; every
     version's other spans are recorded rejected. One undo step."""
-    start, end, label = span
-    had = sorted(name for name, spans in item.versions.items() if span in spans)
-    refused = {s for spans in item.versions.values() for s in spans} - {span}
-    with store.batch(f"adjudicate {item.article_id} {item.start}–{item.end} (edited)"):
-        store.add_entity(item.article_id, EntitySpan(
-            start, end, text[start:end], label, origin=ORIGIN,
-            status=SpanStatus.ACCEPTED, extra={"agreed_by": had, "edited": True}))
-        for s, e, other in sorted(refused):
+    had = [name for name, spans in item.versions.items() if span in spans]
+    _write_decision(store, text, item, {span: had}, " (edited)", {"edited": True})
+
+
+def _write_decision(store: Any, text: str, item: Disagreement, chosen: dict[Span, list[str]],
+                    what: str, extra: dict[str, Any] | None = None) -> None:
+    """The chosen spans accepted (``agreed_by`` who had them), every other version's spans
+    recorded rejected, so the cluster counts as decided: one undo step."""
+    refused = {s for spans in item.versions.values() for s in spans} - set(chosen)
+    with store.batch(f"adjudicate {item.article_id} {item.start}–{item.end}{what}"):
+        for (start, end, label), names in sorted(chosen.items()):
             store.add_entity(item.article_id, EntitySpan(
-                s, e, text[s:e], other, origin=ORIGIN,
+                start, end, text[start:end], label, origin=ORIGIN, status=SpanStatus.ACCEPTED,
+                extra={"agreed_by": sorted(names), **(extra or {})}))
+        for start, end, label in sorted(refused):
+            store.add_entity(item.article_id, EntitySpan(
+                start, end, text[start:end], label, origin=ORIGIN,
                 status=SpanStatus.REJECTED, extra={"agreed_by": []}))

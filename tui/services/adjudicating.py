@@ -77,10 +77,6 @@ class AdjudicationSession:
         return [d for d, closed in zip(self.plan.disagreements, self._closed, strict=True)
                 if not closed]
 
-    @property
-    def open_count(self) -> int:
-        return self._open
-
     def current(self) -> Disagreement | None:
         items = self.plan.disagreements
         return items[self.index] if 0 <= self.index < len(items) else None
