@@ -127,6 +127,7 @@ class Gazetteer:
         self.size = 0
         self.conflicts: list[tuple[str, str, str]] = []  # (form, kept label, dropped label)
         self._start_cache: dict[str, list[tuple[str, _Node]]] = {}
+        self._head_cache: dict[str, str | None] = {}  # previous word key → head label
         self.club_cues: frozenset[str] = frozenset()
         self.heads: dict[str, str] = {}  # head word key → label of "head + place" names
 
@@ -140,7 +141,7 @@ class Gazetteer:
         if keys is None:
             keys = key_tokens(form)
         self._start_cache.clear()
-        self.__dict__.pop("_head_cache", None)  # a file read adds its heads with its names
+        self._head_cache.clear()  # a file read adds its heads with its names
         if not keys or keys in self._stop:
             return
         level = self._root
@@ -292,10 +293,7 @@ class Gazetteer:
         a quarter of matching)."""
         if not self.heads:
             return None
-        cache = self.__dict__.get("_head_cache")
-        if cache is None or cache[0] is not self.heads:
-            cache = self.__dict__["_head_cache"] = (self.heads, {})
-        found = cache[1]
+        found = self._head_cache
         if previous in found:
             return found[previous]
         label = self.heads.get(previous)
