@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from store.agreement import Layer
 from store.bulk import paused_gc
@@ -30,24 +29,23 @@ class LoadedLayers:
 def load_layers(root: Path, schema: Schema, names: list[str] | None = None) -> LoadedLayers:
     """Read the chosen layers; a damaged article file is named and left out of its layer
     (never counted silently), the rest of the layer stands."""
-    from store.store import Store
-
     out = LoadedLayers()
     with paused_gc():  # 100,000s of records at once: the collector's scans doubled the load
         for name in names or layer_names(root):
-            _load_layer(root, schema, name, out, Store)
+            _load_layer(root, schema, name, out)
     return out
 
 
-def _load_layer(root: Path, schema: Schema, name: str, out: LoadedLayers, store_type: Any
-                ) -> None:
-    """One annotator's layer into ``out`` (``store_type`` is Store, imported lazily)."""
+def _load_layer(root: Path, schema: Schema, name: str, out: LoadedLayers) -> None:
+    """One annotator's layer into ``out``."""
+    from store.store import Store
+
     folder = layer_dir(root, name)
     if not folder.is_dir():
         raise StoreError(f"no layer for annotator {name!r}", root / LAYERS)
     layer = Layer(name)
     try:
-        store = store_type.open(folder, schema, annotator=name)
+        store = Store.open(folder, schema, annotator=name)
     except StoreError as error:  # a future version, a damaged store file: named, left out
         out.problems.append(f"layer {name}: {error}")
         return
