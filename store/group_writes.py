@@ -124,7 +124,10 @@ def _sync_files(folder_fd: int | None, paths: list[str]) -> None:
         return
     sync = getattr(os, "fdatasync", os.fsync)
     for path in paths:
-        fd = os.open(path, os.O_RDONLY)
+        try:
+            fd = os.open(path, os.O_RDONLY)
+        except FileNotFoundError:  # discarded meanwhile (GroupWriter.discard): not needed;
+            continue  # a file that should be there fails at its rename instead
         try:
             sync(fd)
         finally:
@@ -170,25 +173,55 @@ class GroupWriter:
     def full(self) -> bool:
         return len(self) >= self.max_files
 
+    def discard(self, name: str) -> None:
+        """Forget the queued save of the article file ``name`` (a newer save of that
+        article was made durable by other means), removing its temporary file."""
+        older = self._queued.pop(name, None)
+        if older is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(older.tmp)
+
     def flush(self) -> dict[str, StoreError]:
         """Sync, rename and sync the folder for every queued file; the articles that could
         not be written (the disk refused, or the file changed on disk meanwhile), by id.
         Their temporary files are removed; the caller drops them from memory."""
+        error = self.sync()
+        return self.place(error)
+
+    def sync(self) -> OSError | None:
+        """Step 1 alone: put the queued temporary files' bytes on disk. Touches nothing
+        but those files, so it may run in another thread while the store's own thread
+        goes on (a discarded file's removal meanwhile is no error); the error, if any,
+        for :meth:`place`."""
+        tmps = [q.tmp for q in list(self._queued.values())] + [a.tmp for a in self._adopted]
+        if not tmps:
+            return None
+        try:
+            _sync_files(self._store._dir_fd, tmps)
+        except OSError as exc:
+            return exc
+        return None
+
+    def place(self, error: OSError | None = None, *, sync_folder: bool = True,
+              ) -> dict[str, StoreError]:
+        """Steps 2 and 3, in the store's thread, after :meth:`sync` returned ``error``:
+        rename every queued file over its article's (never onto a file changed on disk)
+        and, unless ``sync_folder`` is off (the caller syncs the folder later, see
+        :func:`fsync_folder`), make the renames durable."""
         queued, self._queued = list(self._queued.values()), {}
         adopted, self._adopted = self._adopted, []
         if not queued and not adopted:
             return {}
         store = self._store
         failed: dict[str, StoreError] = {}
-        try:
-            _sync_files(store._dir_fd, [q.tmp for q in queued] + [a.tmp for a in adopted])
-        except OSError as exc:
-            error = StoreError(f"could not save: {exc.strerror or exc}", store.articles_dir)
+        if error is not None:
+            failure = StoreError(f"could not save: {error.strerror or error}",
+                                 store.articles_dir)
             for article_id, tmp in [(q.art.id, q.tmp) for q in queued] + [
                     (a.article_id, a.tmp) for a in adopted]:
                 with contextlib.suppress(OSError):
                     os.unlink(tmp)
-                failed[article_id] = error
+                failed[article_id] = failure
             return failed
         renamed = False
         for q in queued:
@@ -214,8 +247,8 @@ class GroupWriter:
                 continue
             renamed = True
             store._created(a.path)
-        if renamed:
-            _fsync_folder(store._dir_fd, store.articles_dir)
+        if renamed and sync_folder:
+            fsync_folder(store._dir_fd, store.articles_dir)
         self.files_written += len(queued) + len(adopted) - len(failed)
         return failed
 
@@ -242,7 +275,7 @@ _APPEARED = ("not saved: a file for this article appeared on disk during the run
              "another tool?); nothing was overwritten")
 
 
-def _fsync_folder(dir_fd: int | None, folder: Path) -> None:
+def fsync_folder(dir_fd: int | None, folder: Path) -> None:
     if dir_fd is not None:
         with contextlib.suppress(OSError):
             os.fsync(dir_fd)

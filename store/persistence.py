@@ -27,7 +27,7 @@ from store.article_files import (
 )
 from store.disk_changes import DiskTracker
 from store.errors import StoreError
-from store.group_writes import DEFAULT_GROUP, GroupWriter
+from store.group_writes import DEFAULT_GROUP, GroupWriter, fsync_folder
 from store.lock import StoreLock
 from store.paths import annotator_root, resolve_store_dir
 from store.records import now_iso
@@ -60,6 +60,8 @@ class StoreFiles:
         self._batch: dict[str, StoredArticle] | None = None
         # Saves waiting for one group commit (None: each save is durable at once).
         self._group: GroupWriter | None = None
+        # Groups written by ``writes_synced_later``, not yet placed (``place_synced``).
+        self._unsynced: list[GroupWriter] = []
         self.closed = False
         # Hook (store/disk_changes.py): what each article file was when read or written,
         # so a file changed by git or another tool is reloaded, never overwritten.
@@ -175,7 +177,7 @@ class StoreFiles:
     def discard_temp_files(self) -> None:
         """Remove temporary files no save will name (a suggestion run's worker stopped
         mid-file); only when no group write is waiting for its own."""
-        if self._group is not None and len(self._group):
+        if any(len(g) for g in [*self._unsynced, *([self._group] if self._group else [])]):
             raise StoreError("temporary files are waiting for a group commit; not removed")
         if not self.read_only and not self.closed:
             self._clean_temp_files()
@@ -256,6 +258,9 @@ class StoreFiles:
         """Release the lock. Everything is already saved; safe to call twice."""
         if self.closed:
             return
+        for group in list(self._unsynced):  # machine work queued by the app: finish it
+            with contextlib.suppress(StoreError):
+                self.place_synced(group, group.sync())
         self.closed = True
         self._lock.release()
         if self._dir_fd is not None:
@@ -306,6 +311,8 @@ class StoreFiles:
             self._group.add(art, text)  # which looks at the file on disk right before
             return
         self._disk.check_before_save(art)  # hook: never overwrite a file changed on disk
+        for group in self._unsynced:  # this save has the queued change and is durable now
+            group.discard(art.path.name)
         try:
             atomic_write_text(art.path, text, dir_fd=self._dir_fd)
         except OSError as exc:
@@ -367,6 +374,41 @@ class StoreFiles:
             if failed:
                 raise next(iter(failed.values()))
 
+    @contextlib.contextmanager
+    def writes_synced_later(self) -> Iterator[GroupWriter]:
+        """Saves inside the block write their temporary files only; the caller makes them
+        durable later without holding this thread: ``group.sync()`` in another thread (it
+        touches only those files), then :meth:`place_synced` back in this one. Until then
+        memory is ahead of the disk, as if the saves had not happened yet — for work done
+        for the annotator in the background (the app's refreshed model suggestions), so a
+        sync of several milliseconds never delays a keypress. A normal save of one of these
+        articles meanwhile supersedes its queued file; ``close`` finishes the rest."""
+        if self._group is not None:
+            raise StoreError("writes_synced_later inside grouped_writes")
+        self._check_writable()
+        group = self._group = GroupWriter(self)
+        try:
+            yield group
+        finally:
+            self._group = None
+            self._unsynced.append(group)
+
+    def place_synced(self, group: GroupWriter, error: OSError | None = None, *,
+                     sync_folder: bool = True) -> dict[str, StoreError]:
+        """Rename a ``writes_synced_later`` group's files into place once ``group.sync()``
+        returned ``error``; the articles that failed leave memory (see ``flush_writes``)."""
+        if group in self._unsynced:
+            self._unsynced.remove(group)
+        failed = group.place(error, sync_folder=sync_folder)
+        if failed:
+            self._forget_articles(failed)
+        return failed
+
+    def sync_folder(self) -> None:
+        """Make the renames in the articles folder durable; safe in any thread (after
+        ``place_synced(..., sync_folder=False)``)."""
+        fsync_folder(self._dir_fd, self.articles_dir)
+
     @property
     def writes_queued(self) -> int:
         return len(self._group) if self._group is not None else 0
@@ -392,6 +434,8 @@ class StoreFiles:
             raise StoreError(f"article {sorted(busy)[0]!r} has unsaved changes; not released")
         for article_id in ids:
             art = self._cache.pop(article_id, None)
+            for group in self._unsynced:
+                group.discard(art.path.name if art is not None else self._file_for(article_id))
             name = art.path.name if art is not None else self._file_for(article_id)
             self._raw.pop(name, None)
             self._disk.forget(article_id, name)

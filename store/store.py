@@ -10,8 +10,11 @@ Every mutation is durable before it returns (one atomic file replace of that art
 only, so a save costs the same however large the store is), is recorded for undo, and raises
 ``StoreError`` when the store or that article cannot be written; inside
 ``grouped_writes`` (a run over a whole corpus) saves are made durable a group at a time
-instead (store/group_writes.py). Reads are cached: after the first ``get`` an article lives
-in memory for the session, unless ``release`` lets it go (with its undo steps).
+instead (store/group_writes.py), and inside ``writes_synced_later`` (machine suggestions the
+app swaps in while a person works) a group is synced in another thread and renamed into place
+later, a person's own save of such an article superseding it. Reads are cached: after the
+first ``get`` an article lives in memory for the session, unless ``release`` lets it go (with
+its undo steps).
 
 This module is the public face: ``Store`` and the names callers import from here. The class
 is built in layers, each in its own module, bottom up:

@@ -3,6 +3,7 @@ suggestions with origin model@VERSION and a confidence, and the held-out F1."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -159,6 +160,14 @@ async def test_the_app_retrains_in_the_background_and_refreshes_unopened_article
                 break
         spans = app.store.get("fresh").annotations.entities
         assert spans and all(s.origin == "model@2" for s in spans)
+        # On disk too, once the tick after the swap placed its file (synced in a thread).
+        path = app.store.get("fresh").path
+        for _ in range(20):
+            await asyncio.sleep(0.25)
+            on_disk = json.loads(path.read_text(encoding="utf-8"))["entities"].values()
+            if on_disk and all(e["origin"] == "model@2" for e in on_disk):
+                break
+        assert on_disk and all(e["origin"] == "model@2" for e in on_disk)
         # `u` still takes back the person's own last action, not the refresh.
         last = app.store.undo()
         assert last is not None and "fresh" not in (last.description or "")

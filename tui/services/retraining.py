@@ -6,28 +6,34 @@ interpreter lock and stall frames). That process reads the store (the app keeps 
 lock; reading needs none), trains, reports its held-out F1 in the model's metadata, and
 writes fresh suggestions for the articles nobody has opened yet into FILE. The app polls
 (``poll``, from a timer: a ``Popen.poll`` and a stat, microseconds) and, when the process
-is done, swaps those articles' pending model suggestions a few articles per tick, each one
-store batch, so no frame waits on more than one small write.
+is done, swaps those articles' pending model suggestions a few articles per tick. A tick
+changes memory and writes temporary files only; their sync runs in a thread and the next
+tick renames them into place (``Store.writes_synced_later``), so no tick waits on the disk
+and a key never waits behind a sync.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from store.errors import StoreError
+from store.group_writes import GroupWriter
 from store.model_crf import META_FILE, MODEL_DIR, load_meta
 from store.records import EntitySpan, SpanStatus
 
 DEFAULT_EVERY = 50
-ARTICLES_PER_TICK = 5
+ARTICLES_PER_TICK = 10
 TICK_BUDGET = 0.004  # seconds of swapping per tick before the rest waits for the next
 EVERY_VARIABLE = "WARRAQ_RETRAIN_EVERY"
 
@@ -48,6 +54,18 @@ class ModelStatus:
         return f"model@{self.version} F1 {f1}"
 
 
+class _Syncing:
+    """A tick's swapped articles, their temporary files being synced in a thread."""
+
+    def __init__(self, group: GroupWriter) -> None:
+        self.group = group
+        self.error: OSError | None = None
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        self.error = self.group.sync()
+
+
 class Retrainer:
     def __init__(self, store: Any, every: int = DEFAULT_EVERY, *,
                  command: list[str] | None = None) -> None:
@@ -58,6 +76,7 @@ class Retrainer:
         self._refresh_file: Path | None = None
         self._queue: deque[dict[str, Any]] = deque()
         self._command = command
+        self._syncing: _Syncing | None = None  # the last tick's swaps, synced in a thread
         self.trainings = 0
         # Article id → the latest model's uncertainty (1 − its least likely sentence).
         self.uncertainty: dict[str, float] = {}
@@ -86,7 +105,7 @@ class Retrainer:
             self._load_refresh()
             status = self.status()
             return f"retrained: {status.label()}" if status else None
-        if self._queue:
+        if self._queue or self._syncing is not None:
             self._apply_some()
             return None
         decisions = getattr(self.store, "human_decisions", 0)
@@ -148,14 +167,29 @@ class Retrainer:
         return None
 
     def _apply_some(self) -> None:
-        """Swap articles until the tick's budget is spent (at least one): a key that comes
-        during a tick waits for it, and one article is a durable write (a sync) of
-        several milliseconds."""
+        """Place the last swaps once their sync is done, or else swap more articles until
+        the tick's budget is spent: in memory, their files written but not synced (a sync
+        is several milliseconds, which a key landing in this tick would wait for)."""
+        syncing = self._syncing
+        if syncing is not None:
+            if syncing.thread.is_alive():
+                return
+            self._syncing = None
+            with contextlib.suppress(StoreError):  # failed articles leave memory, unswapped
+                self.store.place_synced(syncing.group, syncing.error, sync_folder=False)
+            # The renames' durability; a crash before it keeps the old files, whole.
+            threading.Thread(target=self.store.sync_folder, daemon=True).start()
+            return  # renaming was this tick's work; the next swaps come with the next tick
+        if not self._queue:
+            return
         started = time.perf_counter()
-        for _ in range(min(ARTICLES_PER_TICK, len(self._queue))):
-            self._apply(self._queue.popleft())
-            if time.perf_counter() - started > TICK_BUDGET:
-                break
+        with self.store.writes_synced_later() as group:
+            for _ in range(min(ARTICLES_PER_TICK, len(self._queue))):
+                self._apply(self._queue.popleft())
+                if time.perf_counter() - started > TICK_BUDGET:
+                    break
+        syncing = self._syncing = _Syncing(group)
+        syncing.thread.start()
 
     def _apply(self, record: dict[str, Any]) -> None:
         """Swap one unopened article's pending model suggestions for the new model's."""
