@@ -33,6 +33,10 @@ Matching rules (why they are what they are):
   the previous word compared with its proclitics stripped (``للرئيس``).
 * A city right after a club word (the ``club_cues`` list: ``نادي``, ``فريق`` …) is the club,
   ORG (``فريق برشلونة``), not the GPE.
+* A listed person's name takes the first name written right before it (the ``first_names``
+  list: ``جاك`` + ``شيراك``) and the lineage after it (``بن``/``ابن``/``بنت``/``آل`` + a word:
+  ``حمد بن جاسم بن جبر آل ثاني``): news writes the full name at first mention, and the
+  gazetteer cannot list every one.
 * A place right after the head word of an institution's name (the ``org_heads`` and
   ``fac_heads`` lists: ``جامعة``, ``بنك``, ``مطار`` …) is part of that name: ``جامعة دمشق``
   is one ORG, ``مطار بغداد`` one FAC, as ACE and ANERcorp tag them; such a head word is also
@@ -62,6 +66,7 @@ DATA_GLOB = "gazetteer_*.tsv"
 _PLACEHOLDER = re.compile(r"\{(\w+)(\?)?\}")
 _LABEL = re.compile(r"^[A-Z][A-Z_]*$")
 CLUB_CUES = "club_cues"  # the list whose words turn a following city into its club (ORG)
+FIRST_NAMES = "first_names"  # a first name right before a listed person is part of the name
 # list name → label: a head word of the list before a place makes "head + place" one name
 HEAD_LISTS = {"org_heads": "ORG", "fac_heads": "FAC"}
 
@@ -129,6 +134,7 @@ class Gazetteer:
         self._start_cache: dict[str, list[tuple[str, _Node]]] = {}
         self._head_cache: dict[str, str | None] = {}  # previous word key → head label
         self.club_cues: frozenset[str] = frozenset()
+        self.first_names: frozenset[str] = frozenset()
         self.heads: dict[str, str] = {}  # head word key → label of "head + place" names
 
     # ------------------------------------------------------------------ building
@@ -261,6 +267,12 @@ class Gazetteer:
                     label, start = head, tokens[i - 1].start
                 elif label == "GPE" and _after(previous, self.club_cues):
                     label = "ORG"  # فريق برشلونة: the club
+            elif label == "PERS" and previous and last_end < i and _after(
+                    previous, self.first_names):
+                start = tokens[i - 1].start  # جاك + شيراك: the full name, as first written
+            if label == "PERS":
+                last = _lineage_end(keys, last)
+                end = tokens[last].end
             out.append(Match(start, end, text[start:end], label, entry.entry, score))
             i = last + 1
             last_end, last_label = i, label
@@ -307,6 +319,22 @@ class Gazetteer:
 
     def __len__(self) -> int:
         return self.size
+
+
+_LINEAGE = frozenset(normalize(w) for w in ("بن", "ابن", "بنت", "آل"))
+
+
+def _lineage_end(keys: list[str], last: int) -> int:
+    """The last token of a person's name that goes on with its lineage: "son of X",
+    "of the house of X" (حمد بن جاسم, خليفة بن زايد آل نهيان, with عبد taking its word)."""
+    n = len(keys)
+    for _ in range(3):
+        if last + 2 >= n or keys[last + 1] not in _LINEAGE or not keys[last + 2].isalpha():
+            break
+        last += 2
+        if keys[last] == "عبد" and last + 1 < n and keys[last + 1].isalpha():
+            last += 1
+    return last
 
 
 def _after(previous: str, cues: frozenset[str]) -> bool:
@@ -499,6 +527,8 @@ class _Loader:
                 self.entries[k] = (form, replace(entry, after=cues))
         if CLUB_CUES in self.lists:
             gaz.club_cues = self._keys_of(CLUB_CUES)
+        if FIRST_NAMES in self.lists:
+            gaz.first_names = self._keys_of(FIRST_NAMES)
         for name, label in HEAD_LISTS.items():
             if name in self.lists:
                 gaz.heads.update(dict.fromkeys(self._keys_of(name), label))

@@ -339,3 +339,22 @@ def test_cli_suggest_follows_the_schema_policy(tmp_path: Path,
             assert {e.text for e in store.annotations("a").entities} == want
         finally:
             store.close()
+
+
+def test_a_first_name_and_a_lineage_join_a_listed_person(tmp_path: Path) -> None:
+    path = write(tmp_path, "\n".join([
+        "@first_names\tجاك|سلمان", "PERS\tشيراك", "PERS\tسلمان بن عبد العزيز|حمد"]))
+    gaz = Gazetteer.from_file(path)
+
+    def spans(text: str) -> list[str]:
+        return [m.text for m in gaz.match(text) if m.label == "PERS"]
+
+    # The first name news writes before a surname it lists is part of the name, with its
+    # proclitic, as spans always are; a word that is not a first name is not.
+    assert spans("قال جاك شيراك إن") == ["جاك شيراك"]
+    assert spans("التقى وجاك شيراك") == ["وجاك شيراك"]
+    assert spans("ردا على شيراك") == ["شيراك"]
+    # "son of" and "of the house of" go on with the name, عبد with its word.
+    assert spans("وصل حمد بن جاسم بن جبر آل ثاني أمس") == ["حمد بن جاسم بن جبر آل ثاني"]
+    assert spans("الملك سلمان بن عبد العزيز آل سعود") == ["سلمان بن عبد العزيز آل سعود"]
+    assert spans("قال حمد بن") == ["حمد"]  # nothing after بن: no lineage
