@@ -177,7 +177,8 @@ class StoreFiles:
     def discard_temp_files(self) -> None:
         """Remove temporary files no save will name (a suggestion run's worker stopped
         mid-file); only when no group write is waiting for its own."""
-        if any(len(g) for g in [*self._unsynced, *([self._group] if self._group else [])]):
+        waiting = self._unsynced + ([self._group] if self._group is not None else [])
+        if any(len(group) for group in waiting):
             raise StoreError("temporary files are waiting for a group commit; not removed")
         if not self.read_only and not self.closed:
             self._clean_temp_files()
@@ -434,9 +435,9 @@ class StoreFiles:
             raise StoreError(f"article {sorted(busy)[0]!r} has unsaved changes; not released")
         for article_id in ids:
             art = self._cache.pop(article_id, None)
-            for group in self._unsynced:
-                group.discard(art.path.name if art is not None else self._file_for(article_id))
             name = art.path.name if art is not None else self._file_for(article_id)
+            for group in self._unsynced:
+                group.discard(name)
             self._raw.pop(name, None)
             self._disk.forget(article_id, name)
             if self._id_to_file.get(article_id) == article_filename(article_id):

@@ -91,3 +91,32 @@ def test_a_file_changed_on_disk_meanwhile_is_kept(tmp_path: Path) -> None:
     # The article left memory: read again, it is what the disk holds.
     assert [e.text for e in store.get("a").annotations.entities] == ["وصل"]
     store.close()
+
+
+def test_a_refresh_the_store_refuses_stops_without_breaking_the_app(
+        tmp_path: Path, monkeypatch) -> None:
+    import time
+
+    from store.errors import StoreError
+    from tui.services.retraining import Retrainer
+
+    store = _store(tmp_path)
+    retrainer = Retrainer(store)
+    retrainer._queue.extend([{"id": "a", "origin": "model@3", "spans": [[22, 26, "GPE", 0.9]]},
+                             {"id": "a", "origin": "model@3", "spans": [[4, 10, "PERS", 0.9]]}])
+
+    def full(*args: object, **kwargs: object) -> None:
+        raise StoreError("could not save: No space left on device", store.root)
+
+    monkeypatch.setattr(store, "remove_entities", full)
+    assert retrainer.poll() is None  # the tick survives; the rest of the refresh is dropped
+    assert not retrainer._queue
+    for _ in range(100):
+        retrainer.poll()
+        if retrainer._syncing is None:
+            break
+        time.sleep(0.01)
+    assert retrainer._syncing is None
+    assert _on_disk(store, "a") == ["وصل"]  # the older suggestion stays, on disk as in memory
+    assert [e.text for e in store.get("a").annotations.entities] == ["وصل"]
+    store.close()

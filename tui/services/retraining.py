@@ -183,13 +183,20 @@ class Retrainer:
         if not self._queue:
             return
         started = time.perf_counter()
-        with self.store.writes_synced_later() as group:
-            for _ in range(min(ARTICLES_PER_TICK, len(self._queue))):
-                self._apply(self._queue.popleft())
-                if time.perf_counter() - started > TICK_BUDGET:
-                    break
-        syncing = self._syncing = _Syncing(group)
-        syncing.thread.start()
+        group: GroupWriter | None = None
+        try:
+            with self.store.writes_synced_later() as group:
+                for _ in range(min(ARTICLES_PER_TICK, len(self._queue))):
+                    self._apply(self._queue.popleft())
+                    if time.perf_counter() - started > TICK_BUDGET:
+                        break
+        except StoreError:
+            # The store refuses writes (closed, disk full): the refresh stops here; the
+            # articles keep their older suggestions, and the next retraining tries again.
+            self._queue.clear()
+        if group is not None:
+            syncing = self._syncing = _Syncing(group)
+            syncing.thread.start()
 
     def _apply(self, record: dict[str, Any]) -> None:
         """Swap one unopened article's pending model suggestions for the new model's."""
