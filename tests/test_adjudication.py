@@ -6,11 +6,12 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from store.adjudication import CURATED, ORIGIN, parse_policy, plan, write_agreed
+from store.adjudication import CURATED, ORIGIN, Plan, parse_policy, plan, write_agreed
 from store.agreement import Layer
 from store.records import ArticleAnnotations, EntitySpan, Event, EventArgument, SpanStatus
 from store.store import Store
@@ -53,53 +54,63 @@ def test_policies() -> None:
     assert majority.disagreements == []
 
 
-def test_keys_decide_disagreements_with_undo(tmp_path: Path) -> None:
+@pytest.fixture
+def curated(tmp_path: Path) -> Iterator[tuple[Store, Plan]]:
+    """A team store's curated layer, open, and the plan of amal's and badr's layers."""
     root = tmp_path / "store"
     make_team_store(root, "amal")
     result = plan(LAYERS[:2], parse_policy("unanimous"))
     with Store.open(root, annotator=CURATED) as store:
-        assert write_agreed(store, result) == 1  # بوتين
-        assert write_agreed(store, result) == 0  # idempotent
-        session = AdjudicationSession(store, result)
-        shown = session.shown(60)
-        assert shown is not None and [v[1] for v in shown.versions] == ["amal", "badr"]
-        assert "0 decided, 2 open" in shown.position
-        said = session.take_key("2")  # badr's الأسد
-        assert "badr" in said
-        session.take_key("x")  # الكرملين: none of them
-        assert session.open_items() == []
-        ents = store.annotations("a1").entities
-        accepted = {(e.text, e.label) for e in ents if e.status == SpanStatus.ACCEPTED}
-        assert accepted == {("بوتين", "PERS"), ("الأسد", "PERS")}
-        taken = next(e for e in ents if e.text == "الأسد")
-        assert taken.origin == ORIGIN and taken.extra["agreed_by"] == ["badr"]
-        assert "undone" in session.undo()
-        assert len(session.open_items()) == 1
-        session.take_key("b")  # both: FAC and ORG, nested on the same words
-        labels = {e.label for e in store.annotations("a1").entities
-                  if e.text == "الكرملين" and e.status == SpanStatus.ACCEPTED}
-        assert labels == {"FAC", "ORG"}
+        yield store, result
 
 
-async def test_adjudication_screen_takes_a_version_with_one_key(tmp_path: Path) -> None:
+def _adjudication_app(store: Store, result: Plan):
+    """The adjudication screen over ``result``, its agreed spans written first."""
     from tui.app import AdjudicationApp
 
-    root = tmp_path / "store"
-    make_team_store(root, "amal")
-    result = plan(LAYERS[:2], parse_policy("unanimous"))
-    with Store.open(root, annotator=CURATED) as store:
-        write_agreed(store, result)
-        app = AdjudicationApp(AdjudicationSession(store, result))
-        async with app.run_test(size=(100, 24)) as pilot:
-            await pilot.pause()
-            head = str(app.screen.query_one("#adj-head").render())
-            assert "2 open" in head
-            await pilot.press("1")
-            await pilot.pause()
-            assert "1 decided, 1 open" in str(app.screen.query_one("#adj-head").render())
-            await pilot.press("u")
-            await pilot.pause()
-            assert "0 decided, 2 open" in str(app.screen.query_one("#adj-head").render())
+    write_agreed(store, result)
+    return AdjudicationApp(AdjudicationSession(store, result))
+
+
+def test_keys_decide_disagreements_with_undo(curated: tuple[Store, Plan]) -> None:
+    store, result = curated
+    assert write_agreed(store, result) == 1  # بوتين
+    assert write_agreed(store, result) == 0  # idempotent
+    session = AdjudicationSession(store, result)
+    shown = session.shown(60)
+    assert shown is not None and [v[1] for v in shown.versions] == ["amal", "badr"]
+    assert "0 decided, 2 open" in shown.position
+    said = session.take_key("2")  # badr's الأسد
+    assert "badr" in said
+    session.take_key("x")  # الكرملين: none of them
+    assert session.open_items() == []
+    ents = store.annotations("a1").entities
+    accepted = {(e.text, e.label) for e in ents if e.status == SpanStatus.ACCEPTED}
+    assert accepted == {("بوتين", "PERS"), ("الأسد", "PERS")}
+    taken = next(e for e in ents if e.text == "الأسد")
+    assert taken.origin == ORIGIN and taken.extra["agreed_by"] == ["badr"]
+    assert "undone" in session.undo()
+    assert len(session.open_items()) == 1
+    session.take_key("b")  # both: FAC and ORG, nested on the same words
+    labels = {e.label for e in store.annotations("a1").entities
+              if e.text == "الكرملين" and e.status == SpanStatus.ACCEPTED}
+    assert labels == {"FAC", "ORG"}
+
+
+async def test_adjudication_screen_takes_a_version_with_one_key(
+        curated: tuple[Store, Plan]) -> None:
+    store, result = curated
+    app = _adjudication_app(store, result)
+    async with app.run_test(size=(100, 24)) as pilot:
+        await pilot.pause()
+        head = str(app.screen.query_one("#adj-head").render())
+        assert "2 open" in head
+        await pilot.press("1")
+        await pilot.pause()
+        assert "1 decided, 1 open" in str(app.screen.query_one("#adj-head").render())
+        await pilot.press("u")
+        await pilot.pause()
+        assert "0 decided, 2 open" in str(app.screen.query_one("#adj-head").render())
 
 
 def test_cli_auto_merge_and_export_of_the_curated_layer(tmp_path: Path) -> None:
@@ -127,66 +138,57 @@ def test_cli_auto_merge_and_export_of_the_curated_layer(tmp_path: Path) -> None:
     assert all(s.get("agreed_by") for s in spans)  # provenance kept (extra is flattened)
 
 
-def test_edit_draws_a_version_of_ones_own(tmp_path: Path) -> None:
+def test_edit_draws_a_version_of_ones_own(curated: tuple[Store, Plan]) -> None:
     # amal: بشار الأسد PERS; badr: الأسد PERS. The adjudicator starts from amal's, takes the
     # last word away with ] (whole words: the default policy), labels it 3 (GPE: wrong, on
     # purpose), then 1 (PERS) and saves: one accepted span marked edited, crediting badr,
     # who had exactly it, and amal's rejected. Undo reopens the disagreement.
-    root = tmp_path / "store"
-    make_team_store(root, "amal")
-    result = plan(LAYERS[:2], parse_policy("unanimous"))
-    with Store.open(root, annotator=CURATED) as store:
-        write_agreed(store, result)
-        session = AdjudicationSession(store, result)
-        assert session.current().start == _at("بشار الأسد")[0]
-        assert "editing" in session.start_edit()
-        assert session.editing == (*_at("بشار الأسد")[:2], "PERS")
-        assert "«بشار»" in session.edit_trim(0, -1)
-        session.edit_trim(0, 1)  # } grows it back over the next word
-        session.edit_trim(1, 0)  # [ takes the first word away: الأسد
-        assert session.editing == (*_at("الأسد")[:2], "PERS")
-        session.edit_label("3")
-        assert session.editing[2] == "GPE"
-        session.edit_label("1")
-        shown = session.shown(60)
-        assert shown is not None and shown.editing is not None and "PERS" in shown.editing
-        assert "saved your version" in session.commit_edit()
-        ents = [e for e in store.annotations("a1").entities if e.origin == ORIGIN
-                and e.start >= _at("بشار")[0] and e.end <= _at("الأسد")[1]]
-        accepted = [e for e in ents if e.status == SpanStatus.ACCEPTED]
-        assert [(e.text, e.label) for e in accepted] == [("الأسد", "PERS")]
-        assert accepted[0].extra == {"agreed_by": ["badr"], "edited": True}
-        assert [e.text for e in ents if e.status == SpanStatus.REJECTED] == ["بشار الأسد"]
-        assert len(session.open_items()) == 1 and session.editing is None
-        session.undo()
-        assert len(session.open_items()) == 2
+    store, result = curated
+    write_agreed(store, result)
+    session = AdjudicationSession(store, result)
+    assert session.current().start == _at("بشار الأسد")[0]
+    assert "editing" in session.start_edit()
+    assert session.editing == (*_at("بشار الأسد")[:2], "PERS")
+    assert "«بشار»" in session.edit_trim(0, -1)
+    session.edit_trim(0, 1)  # } grows it back over the next word
+    session.edit_trim(1, 0)  # [ takes the first word away: الأسد
+    assert session.editing == (*_at("الأسد")[:2], "PERS")
+    session.edit_label("3")
+    assert session.editing[2] == "GPE"
+    session.edit_label("1")
+    shown = session.shown(60)
+    assert shown is not None and shown.editing is not None and "PERS" in shown.editing
+    assert "saved your version" in session.commit_edit()
+    ents = [e for e in store.annotations("a1").entities if e.origin == ORIGIN
+            and e.start >= _at("بشار")[0] and e.end <= _at("الأسد")[1]]
+    accepted = [e for e in ents if e.status == SpanStatus.ACCEPTED]
+    assert [(e.text, e.label) for e in accepted] == [("الأسد", "PERS")]
+    assert accepted[0].extra == {"agreed_by": ["badr"], "edited": True}
+    assert [e.text for e in ents if e.status == SpanStatus.REJECTED] == ["بشار الأسد"]
+    assert len(session.open_items()) == 1 and session.editing is None
+    session.undo()
+    assert len(session.open_items()) == 2
 
 
-async def test_edit_keys_on_the_screen(tmp_path: Path) -> None:
-    from tui.app import AdjudicationApp
-
-    root = tmp_path / "store"
-    make_team_store(root, "amal")
-    result = plan(LAYERS[:2], parse_policy("unanimous"))
-    with Store.open(root, annotator=CURATED) as store:
-        write_agreed(store, result)
-        app = AdjudicationApp(AdjudicationSession(store, result))
-        async with app.run_test(size=(100, 24)) as pilot:
-            await pilot.press("e", "]")
-            await pilot.pause()
-            assert app.session.editing == (*_at("بشار")[:2], "PERS")
-            drawn = str(app.screen.query_one("#adj-edit").render())
-            assert app.session.shown(90).editing in drawn  # laid out right-to-left, shaped
-            assert "ﺭﺎﺸﺑ" in drawn
-            await pilot.press("escape")  # gives up the edit, does not quit
-            await pilot.pause()
-            assert app.is_running and app.session.editing is None
-            await pilot.press("e", "left_square_bracket", "2", "enter")
-            await pilot.pause()
-            assert "1 decided, 1 open" in str(app.screen.query_one("#adj-head").render())
-        taken = [e for e in store.annotations("a1").entities
-                 if e.status == SpanStatus.ACCEPTED and e.extra.get("edited")]
-        assert [(e.text, e.label) for e in taken] == [("الأسد", "ORG")]
+async def test_edit_keys_on_the_screen(curated: tuple[Store, Plan]) -> None:
+    store, result = curated
+    app = _adjudication_app(store, result)
+    async with app.run_test(size=(100, 24)) as pilot:
+        await pilot.press("e", "]")
+        await pilot.pause()
+        assert app.session.editing == (*_at("بشار")[:2], "PERS")
+        drawn = str(app.screen.query_one("#adj-edit").render())
+        assert app.session.shown(90).editing in drawn  # laid out right-to-left, shaped
+        assert "ﺭﺎﺸﺑ" in drawn
+        await pilot.press("escape")  # gives up the edit, does not quit
+        await pilot.pause()
+        assert app.is_running and app.session.editing is None
+        await pilot.press("e", "left_square_bracket", "2", "enter")
+        await pilot.pause()
+        assert "1 decided, 1 open" in str(app.screen.query_one("#adj-head").render())
+    taken = [e for e in store.annotations("a1").entities
+             if e.status == SpanStatus.ACCEPTED and e.extra.get("edited")]
+    assert [(e.text, e.label) for e in taken] == [("الأسد", "ORG")]
 
 
 def _with_event(layer: Layer, target: str) -> Layer:

@@ -41,6 +41,14 @@ def _screen_text(app) -> str:
     return console.export_text()
 
 
+async def _open_agreement(pilot):
+    """The screen the palette's agreement action opens, once it is up."""
+    await pilot.pause()
+    pilot.app.screen.open_agreement()
+    await pilot.pause()
+    return pilot.app.screen
+
+
 async def _computed(pilot, screen: AgreementScreen) -> None:
     for _ in range(200):
         await pilot.pause(0.05)
@@ -151,10 +159,7 @@ async def test_pair_selector_with_three_annotators(tmp_path, make_app):
     damaged.write_text("{ not json", encoding="utf-8")
     app = make_app(store_dir=str(root), annotator="amal")
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        app.screen.open_agreement()
-        await pilot.pause()
-        screen = app.screen
+        screen = await _open_agreement(pilot)
         assert isinstance(screen, AgreementScreen)
         await _computed(pilot, screen)
         assert screen.report["annotators"] == ["amal", "badr", "cyra"]
@@ -191,10 +196,7 @@ async def test_keys_never_wait_for_the_computation(tmp_path, make_app, monkeypat
     monkeypatch.setattr(team_agreement, "team_report", slow)
     app = make_app(store_dir=str(root), annotator="amal")
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        app.screen.open_agreement()
-        await pilot.pause()
-        screen = app.screen
+        screen = await _open_agreement(pilot)
         assert isinstance(screen, AgreementScreen) and screen.computing
         assert "computing agreement over 3 layers" in _screen_text(app)
         started = time.perf_counter()

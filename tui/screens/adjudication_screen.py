@@ -12,6 +12,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from tui.services.adjudicating import AdjudicationSession
+from tui.widgets.reader import TRIM_BINDINGS
 
 
 class AdjudicationScreen(Screen[None]):
@@ -33,10 +34,7 @@ class AdjudicationScreen(Screen[None]):
         Binding("b", "take('b')", "take all (nested)"),
         Binding("x", "take('x')", "take none"),
         Binding("e", "edit", "edit"),
-        Binding("left_square_bracket", "trim(1,0)", "trim start", show=False),
-        Binding("right_square_bracket", "trim(0,-1)", "trim end", show=False),
-        Binding("left_curly_bracket", "trim(-1,0)", "grow start", show=False),
-        Binding("right_curly_bracket", "trim(0,1)", "grow end", show=False),
+        *TRIM_BINDINGS,
         Binding("enter", "save_edit", "save edit", show=False),
         Binding("full_stop", "move(1)", "next"),
         Binding("comma", "move(-1)", "previous"),

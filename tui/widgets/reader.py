@@ -31,6 +31,15 @@ from tui.rtl.layout import BaseDirection
 from tui.services.article_session import Decoration
 from tui.widgets.reader_trims import bad_bounds, kept_trims
 
+# ``[ ] { }`` move a span's edges by a character (the span policy's trims): the reader's
+# selection and the adjudication screen's edited version answer the same keys.
+TRIM_BINDINGS = [
+    Binding("left_square_bracket", "trim(1,0)", "Trim start", show=False),
+    Binding("right_square_bracket", "trim(0,-1)", "Trim end", show=False),
+    Binding("left_curly_bracket", "trim(-1,0)", "Grow start", show=False),
+    Binding("right_curly_bracket", "trim(0,1)", "Grow end", show=False),
+]
+
 
 @dataclass(frozen=True)
 class Span:
@@ -56,10 +65,7 @@ class Reader(ScrollView, can_focus=True):
         Binding("shift+up", "extend_line(-1)", "Extend up", show=False),
         Binding("shift+down", "extend_line(1)", "Extend down", show=False),
         Binding("escape", "clear_selection", "Clear", show=False),
-        Binding("left_square_bracket", "trim(1,0)", "Trim start", show=False),
-        Binding("right_square_bracket", "trim(0,-1)", "Trim end", show=False),
-        Binding("left_curly_bracket", "trim(-1,0)", "Grow start", show=False),
-        Binding("right_curly_bracket", "trim(0,1)", "Grow end", show=False),
+        *TRIM_BINDINGS,
         *[
             Binding(str(k), f"annotate('label','{k}')", f"Label {k}", show=False)
             for k in (1, 2, 3, 4, 5, 6, 7, 8, 9, 0)
