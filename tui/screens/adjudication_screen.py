@@ -12,7 +12,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from tui.services.adjudicating import AdjudicationSession
-from tui.widgets.reader import TRIM_BINDINGS
+from tui.widgets.reader_trims import TRIM_BINDINGS
 
 
 class AdjudicationScreen(Screen[None]):

@@ -29,16 +29,7 @@ from tui.rtl import navigation
 from tui.rtl.document import SPACER, DocumentLayout
 from tui.rtl.layout import BaseDirection
 from tui.services.article_session import Decoration
-from tui.widgets.reader_trims import bad_bounds, kept_trims
-
-# ``[ ] { }`` move a span's edges by a character (the span policy's trims): the reader's
-# selection and the adjudication screen's edited version answer the same keys.
-TRIM_BINDINGS = [
-    Binding("left_square_bracket", "trim(1,0)", "Trim start", show=False),
-    Binding("right_square_bracket", "trim(0,-1)", "Trim end", show=False),
-    Binding("left_curly_bracket", "trim(-1,0)", "Grow start", show=False),
-    Binding("right_curly_bracket", "trim(0,1)", "Grow end", show=False),
-]
+from tui.widgets.reader_trims import TRIM_BINDINGS, bad_bounds, kept_trims
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,21 @@
-"""The reader's trims (``[ ] { }``): which survive a selection growing, and which
-boundaries a selection may have. Pure functions, so the rules are tested without a screen.
+"""The reader's trims (``[ ] { }``): their keys, which trims survive a selection growing,
+and which boundaries a selection may have. Pure functions, so the rules are tested without
+a screen.
 """
 
 from __future__ import annotations
+
+from textual.binding import Binding
+
+# ``[ ] { }`` move a span's edges by a character (the span policy's trims): the reader's
+# selection and the adjudication screen's edited version answer the same keys.
+TRIM_BINDINGS = [
+    Binding("left_square_bracket", "trim(1,0)", "Trim start", show=False),
+    Binding("right_square_bracket", "trim(0,-1)", "Trim end", show=False),
+    Binding("left_curly_bracket", "trim(-1,0)", "Grow start", show=False),
+    Binding("right_curly_bracket", "trim(0,1)", "Grow end", show=False),
+]
+
 
 Trim = tuple[int, int]  # characters added to the selection's start and end
 Edges = tuple[int, int]  # word indexes at the selection's start and end
